@@ -1,0 +1,54 @@
+//! Sentence embeddings: tokenise, run in length-sorted batches, mean-pool, L2-normalise.
+
+use ndarray::Array2;
+
+use crate::batch::{plan_batches, Batch};
+use crate::error::Result;
+use crate::models::ModelFiles;
+use crate::onnx::{OnnxModel, OutputContract};
+use crate::pooling::mean_pool_normalized;
+use crate::tokenize::{TextTokenizer, Truncation};
+
+/// The model contract: at most 256 word pieces per sentence, 384-wide hidden states.
+pub const MAX_PIECES: usize = 256;
+pub const DIM: usize = 384;
+const OUTPUT: OutputContract = OutputContract { name: "last_hidden_state", rank: 3, width: DIM };
+
+pub struct Embedder {
+    tokenizer: TextTokenizer,
+    model: OnnxModel,
+}
+
+impl Embedder {
+    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize) -> Result<Self> {
+        Ok(Self {
+            tokenizer: TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::Single)?,
+            model: OnnxModel::load(environment, files, intra_threads, OUTPUT)?,
+        })
+    }
+
+    pub fn model_name(&self) -> &str {
+        self.model.name()
+    }
+
+    pub fn tokenizer(&self) -> &TextTokenizer {
+        &self.tokenizer
+    }
+
+    /// One L2-normalised row per text, in input order. Tokenisation runs on the current rayon pool.
+    pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Array2<f32>> {
+        let encodings = self.tokenizer.encode_texts(texts)?;
+        let lengths: Vec<usize> = encodings.iter().map(tokenizers::Encoding::len).collect();
+        let mut out = Array2::<f32>::zeros((texts.len(), DIM));
+        let flat = out.as_slice_mut().unwrap_or_default();
+        let mut batch = Batch::default();
+        for rows in plan_batches(&lengths, batch_size, batch_size * 128) {
+            batch.fill(rows.iter().map(|&i| &encodings[i]));
+            self.model.run(&batch, |dims, hidden| {
+                mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, flat, &rows);
+                Ok(())
+            })?;
+        }
+        Ok(out)
+    }
+}

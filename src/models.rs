@@ -1,0 +1,80 @@
+//! Finding model folders on disk. Nothing is ever downloaded: a models folder holds one folder per
+//! model (`minilm-l6-v2/`, `stance-minilm-l6/`), each with `model.onnx`, `tokenizer.json` and
+//! `config.json`.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+
+pub const MODELS_ENV_VAR: &str = "PRESSLENS_MODELS";
+pub const DEFAULT_EMBEDDING_MODEL: &str = "minilm-l6-v2";
+pub const DEFAULT_STANCE_MODEL: &str = "stance-minilm-l6";
+const REQUIRED_FILES: [&str; 3] = ["model.onnx", "tokenizer.json", "config.json"];
+
+/// The files of one model folder, all checked to exist.
+#[derive(Debug, Clone)]
+pub struct ModelFiles {
+    pub name: String,
+    pub dir: PathBuf,
+    pub onnx: PathBuf,
+    pub tokenizer: PathBuf,
+    pub config: PathBuf,
+}
+
+/// The per-user cache folder: `$XDG_CACHE_HOME/presslens/models`, else `~/.cache/presslens/models`.
+pub fn user_cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("presslens").join("models"))
+}
+
+/// The models folders to search, each with where it came from, in order.
+///
+/// An explicit folder is the only candidate: if the caller named one, falling back silently to
+/// another would hide their mistake.
+pub fn candidate_roots(explicit: Option<&Path>) -> Vec<(PathBuf, &'static str)> {
+    if let Some(dir) = explicit {
+        return vec![(dir.to_path_buf(), "the `models` argument")];
+    }
+    let mut roots = Vec::new();
+    if let Some(dir) = std::env::var_os(MODELS_ENV_VAR).filter(|v| !v.is_empty()) {
+        roots.push((PathBuf::from(dir), "$PRESSLENS_MODELS"));
+    }
+    if let Some(dir) = user_cache_dir() {
+        roots.push((dir, "the user cache"));
+    }
+    roots
+}
+
+/// Find the folder of model `name` under the first candidate root that has all its files.
+pub fn locate(name: &str, explicit_root: Option<&Path>) -> Result<ModelFiles> {
+    let mut tried = Vec::new();
+    for (root, source) in candidate_roots(explicit_root) {
+        let dir = root.join(name);
+        let missing: Vec<&str> = REQUIRED_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+        if missing.is_empty() {
+            return Ok(ModelFiles {
+                name: name.to_owned(),
+                onnx: dir.join("model.onnx"),
+                tokenizer: dir.join("tokenizer.json"),
+                config: dir.join("config.json"),
+                dir,
+            });
+        }
+        let what = if dir.is_dir() { format!("missing {}", missing.join(", ")) } else { "no such folder".to_owned() };
+        tried.push(format!("{} (from {source}: {what})", dir.display()));
+    }
+    if tried.is_empty() {
+        tried.push(format!("nowhere: no `models` argument, ${MODELS_ENV_VAR} unset and no HOME for a user cache"));
+    }
+    Err(Error::ModelNotFound {
+        model: name.to_owned(),
+        tried: tried.join("; "),
+        hint: format!(
+            "Pass Pipeline(models=\"/path/to/models\") or set {MODELS_ENV_VAR} to a folder holding `{name}/` with \
+             model.onnx, tokenizer.json and config.json."
+        ),
+    })
+}

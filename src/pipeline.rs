@@ -1,0 +1,142 @@
+//! The entry point: both models loaded once, one thread budget shared between presslens's own
+//! parallel work (tokenising) and ONNX Runtime's intra-op threads.
+
+use std::path::{Path, PathBuf};
+
+use ndarray::Array2;
+
+use crate::embed::Embedder;
+use crate::error::{Error, Result};
+use crate::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
+use crate::runtime;
+use crate::stance::TargetSentiment;
+
+pub const DEFAULT_BATCH_SIZE: usize = 32;
+
+/// How to build a [`Pipeline`]. Start from `Default` and change what you need with the `with_*` methods.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct PipelineOptions {
+    /// Folder holding the model folders; `None` searches `$PRESSLENS_MODELS`, then the user cache.
+    pub models_dir: Option<PathBuf>,
+    pub embedding_model: String,
+    pub stance_model: String,
+    /// Total cores presslens may use; 0 means all available.
+    pub threads: usize,
+    pub batch_size: usize,
+    /// The ONNX Runtime library; `None` reads `$PRESSLENS_ORT_DYLIB` / `$ORT_DYLIB_PATH`.
+    pub ort_dylib: Option<PathBuf>,
+}
+
+impl Default for PipelineOptions {
+    fn default() -> Self {
+        Self {
+            models_dir: None,
+            embedding_model: DEFAULT_EMBEDDING_MODEL.to_owned(),
+            stance_model: DEFAULT_STANCE_MODEL.to_owned(),
+            threads: 0,
+            batch_size: DEFAULT_BATCH_SIZE,
+            ort_dylib: None,
+        }
+    }
+}
+
+impl PipelineOptions {
+    #[must_use]
+    pub fn with_models_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.models_dir = Some(dir.into());
+        self
+    }
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+    #[must_use]
+    pub fn with_batch_size(mut self, batch_size: usize) -> Self {
+        self.batch_size = batch_size;
+        self
+    }
+    #[must_use]
+    pub fn with_ort_dylib(mut self, path: impl Into<PathBuf>) -> Self {
+        self.ort_dylib = Some(path.into());
+        self
+    }
+    #[must_use]
+    pub fn with_embedding_model(mut self, name: impl Into<String>) -> Self {
+        self.embedding_model = name.into();
+        self
+    }
+    #[must_use]
+    pub fn with_stance_model(mut self, name: impl Into<String>) -> Self {
+        self.stance_model = name.into();
+        self
+    }
+}
+
+pub struct Pipeline {
+    options: PipelineOptions,
+    threads: usize,
+    runtime_library: PathBuf,
+    embedder: Embedder,
+    stance: TargetSentiment,
+    pool: rayon::ThreadPool,
+}
+
+impl Pipeline {
+    /// Load the runtime and both models now, so every problem surfaces here and not at first use.
+    pub fn new(options: PipelineOptions) -> Result<Self> {
+        if options.batch_size == 0 {
+            return Err(Error::InvalidInput("batch_size must be at least 1".into()));
+        }
+        let threads = if options.threads == 0 {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        } else {
+            options.threads
+        };
+        let (environment, runtime_library) = runtime::environment(options.ort_dylib.as_deref())?;
+        let root = options.models_dir.as_deref();
+        let embedder = Embedder::load(&environment, &models::locate(&options.embedding_model, root)?, threads)?;
+        let stance = TargetSentiment::load(&environment, &models::locate(&options.stance_model, root)?, threads)?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("presslens-{i}"))
+            .build()
+            .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
+        Ok(Self { options, threads, runtime_library, embedder, stance, pool })
+    }
+
+    pub fn options(&self) -> &PipelineOptions {
+        &self.options
+    }
+
+    /// The number of cores this pipeline uses (the `threads` option, resolved).
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
+    pub fn runtime_library(&self) -> &Path {
+        &self.runtime_library
+    }
+
+    pub fn embedder(&self) -> &Embedder {
+        &self.embedder
+    }
+
+    pub fn stance_labels(&self) -> &[String] {
+        self.stance.labels()
+    }
+
+    /// Sentence embeddings, `(texts.len(), 384)`, L2-normalised, in input order.
+    pub fn embed<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Array2<f32>> {
+        let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
+        self.pool.install(|| self.embedder.embed(&texts, self.options.batch_size))
+    }
+
+    /// Class probabilities for each (target mention, sentence) pair, in the model's label order.
+    pub fn target_sentiment<S: AsRef<str> + Sync>(&self, targets: &[S], sentences: &[S]) -> Result<Array2<f32>> {
+        let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
+        let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
+        self.pool.install(|| self.stance.predict(&targets, &sentences, self.options.batch_size))
+    }
+}

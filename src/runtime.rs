@@ -1,0 +1,66 @@
+//! Loading the ONNX Runtime shared library at run time (ort's `load-dynamic`).
+//!
+//! presslens never downloads or links ONNX Runtime. The library comes from the `onnxruntime` wheel
+//! (its `capi/` folder); the Python package finds it there and passes the path in. Rust callers can
+//! set `PRESSLENS_ORT_DYLIB` or ort's own `ORT_DYLIB_PATH`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ort::environment::Environment;
+
+use crate::error::{Error, Result};
+
+/// Environment variables that name the library, in the order they are read.
+pub const DYLIB_ENV_VARS: [&str; 2] = ["PRESSLENS_ORT_DYLIB", "ORT_DYLIB_PATH"];
+
+const HINT: &str = "Install the pinned runtime with `pip install onnxruntime==1.31.1` (the library is in \
+    site-packages/onnxruntime/capi/), or point PRESSLENS_ORT_DYLIB at a libonnxruntime.so of version 1.31 or newer.";
+
+struct Loaded {
+    path: PathBuf,
+    environment: Environment,
+}
+
+// ONNX Runtime can be loaded only once per process; later calls reuse the first environment.
+static LOADED: Mutex<Option<Loaded>> = Mutex::new(None);
+
+/// Which library file to load: the explicit path if given, else the first environment variable set.
+pub fn resolve_dylib(explicit: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = explicit {
+        return Ok(path.to_path_buf());
+    }
+    for var in DYLIB_ENV_VARS {
+        if let Some(value) = std::env::var_os(var).filter(|v| !v.is_empty()) {
+            return Ok(PathBuf::from(value));
+        }
+    }
+    Err(Error::RuntimeLibrary(format!(
+        "no ONNX Runtime library was given and neither {} is set. {HINT}",
+        DYLIB_ENV_VARS.join(" nor ")
+    )))
+}
+
+/// The process-wide ONNX Runtime environment, loading the library on first use.
+///
+/// Returns the environment and the path of the library actually in use (which is the first one
+/// loaded, even if a later call names another).
+pub fn environment(explicit: Option<&Path>) -> Result<(Environment, PathBuf)> {
+    let mut guard = LOADED.lock().map_err(|_| Error::Poisoned("ONNX Runtime loader"))?;
+    if let Some(loaded) = guard.as_ref() {
+        return Ok((loaded.environment.clone(), loaded.path.clone()));
+    }
+    let path = resolve_dylib(explicit)?;
+    if !path.is_file() {
+        return Err(Error::RuntimeLibrary(format!("{} does not exist or is not a file. {HINT}", path.display())));
+    }
+    // ort resolves relative paths against the executable's folder; make it absolute first.
+    let path = path.canonicalize().map_err(|e| Error::RuntimeLibrary(format!("{}: {e}. {HINT}", path.display())))?;
+    let builder = ort::init_from(&path).map_err(|e| Error::RuntimeLibrary(format!("{e}. {HINT}")))?;
+    let environment = builder
+        .with_name("presslens")
+        .build()
+        .map_err(|e| Error::RuntimeLibrary(format!("creating the environment failed: {e}")))?;
+    *guard = Some(Loaded { path: path.clone(), environment: environment.clone() });
+    Ok((environment, path))
+}

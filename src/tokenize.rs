@@ -1,0 +1,66 @@
+//! Tokenisation with the model's own `tokenizer.json`, reconfigured per the model contract.
+//!
+//! The shipped tokenizers pad every input to a fixed 128 tokens. We switch padding off here and pad
+//! each batch to its own longest item in [`crate::batch`], after sorting inputs by length, so short
+//! sentences do not pay for long ones.
+
+use std::path::Path;
+
+use tokenizers::{Encoding, TruncationDirection, TruncationParams, TruncationStrategy};
+
+use crate::error::{Error, Result};
+
+/// How inputs are truncated to the model's budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Truncation {
+    /// One text per input (sentence embeddings): cut at the end.
+    Single,
+    /// (target, sentence) pairs: cut only the sentence, never the target.
+    PairSecondOnly,
+}
+
+pub struct TextTokenizer {
+    inner: tokenizers::Tokenizer,
+    max_tokens: usize,
+}
+
+impl TextTokenizer {
+    pub fn from_file(path: &Path, max_tokens: usize, truncation: Truncation) -> Result<Self> {
+        let file_error = |reason: String| Error::ModelFile { path: path.to_path_buf(), reason };
+        let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| file_error(e.to_string()))?;
+        inner.with_padding(None);
+        let strategy = match truncation {
+            Truncation::Single => TruncationStrategy::LongestFirst,
+            Truncation::PairSecondOnly => TruncationStrategy::OnlySecond,
+        };
+        inner
+            .with_truncation(Some(TruncationParams {
+                max_length: max_tokens,
+                strategy,
+                stride: 0,
+                direction: TruncationDirection::Right,
+            }))
+            .map_err(|e| file_error(e.to_string()))?;
+        Ok(Self { inner, max_tokens })
+    }
+
+    pub fn max_tokens(&self) -> usize {
+        self.max_tokens
+    }
+
+    /// Encode single texts (in parallel on the current rayon pool), with special tokens.
+    pub fn encode_texts(&self, texts: &[&str]) -> Result<Vec<Encoding>> {
+        self.inner.encode_batch(texts.to_vec(), true).map_err(|e| Error::Tokenization(e.to_string()))
+    }
+
+    /// Encode (first, second) pairs, truncating only the second segment.
+    pub fn encode_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Encoding>> {
+        self.inner.encode_batch(pairs.to_vec(), true).map_err(|e| Error::Tokenization(e.to_string()))
+    }
+
+    /// The number of word pieces in `text` without special tokens and without truncation.
+    pub fn count_pieces(&self, text: &str) -> Result<usize> {
+        let enc = self.inner.encode(text, false).map_err(|e| Error::Tokenization(e.to_string()))?;
+        Ok(enc.len() + enc.get_overflowing().iter().map(Encoding::len).sum::<usize>())
+    }
+}
