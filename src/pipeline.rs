@@ -78,6 +78,7 @@ pub struct Pipeline {
     options: PipelineOptions,
     threads: usize,
     runtime_library: PathBuf,
+    model_dirs: (PathBuf, PathBuf),
     embedder: Embedder,
     stance: TargetSentiment,
     pool: rayon::ThreadPool,
@@ -96,14 +97,17 @@ impl Pipeline {
         };
         let (environment, runtime_library) = runtime::environment(options.ort_dylib.as_deref())?;
         let root = options.models_dir.as_deref();
-        let embedder = Embedder::load(&environment, &models::locate(&options.embedding_model, root)?, threads)?;
-        let stance = TargetSentiment::load(&environment, &models::locate(&options.stance_model, root)?, threads)?;
+        let embedding_files = models::locate(&options.embedding_model, root)?;
+        let stance_files = models::locate(&options.stance_model, root)?;
+        let embedder = Embedder::load(&environment, &embedding_files, threads)?;
+        let stance = TargetSentiment::load(&environment, &stance_files, threads)?;
+        let model_dirs = (embedding_files.dir, stance_files.dir);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("presslens-{i}"))
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
-        Ok(Self { options, threads, runtime_library, embedder, stance, pool })
+        Ok(Self { options, threads, runtime_library, model_dirs, embedder, stance, pool })
     }
 
     pub fn options(&self) -> &PipelineOptions {
@@ -117,6 +121,11 @@ impl Pipeline {
 
     pub fn runtime_library(&self) -> &Path {
         &self.runtime_library
+    }
+
+    /// The folders the embedding and stance models were loaded from.
+    pub fn model_dirs(&self) -> (&Path, &Path) {
+        (&self.model_dirs.0, &self.model_dirs.1)
     }
 
     pub fn embedder(&self) -> &Embedder {

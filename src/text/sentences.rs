@@ -98,8 +98,11 @@ fn is_glued_boundary(block: &str, term_start: usize, terminators: &str, word: &s
     prev_ok && capitalised_word && word.chars().count() >= 2 && abbrev::classify(word) == Abbrev::No
 }
 
+/// Capital or uncased letters, digits, opening quotes and brackets, and non-ASCII symbols such as
+/// emoji open a sentence; lower case and dashes ("presence. - Rubio stated.") continue one.
 fn opens_sentence(c: char) -> bool {
-    (c.is_alphabetic() && !c.is_lowercase()) || c.is_numeric() || is_opener_punct(c)
+    let symbol = !c.is_ascii() && !c.is_alphanumeric() && !c.is_whitespace() && !matches!(c, '–' | '—' | '‐' | '‑' | '…');
+    (c.is_alphabetic() && !c.is_lowercase()) || c.is_numeric() || is_opener_punct(c) || symbol
 }
 
 /// The token right before the terminator, without leading punctuation ("(U.S" -> "U.S").

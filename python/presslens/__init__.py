@@ -1,0 +1,44 @@
+"""presslens: what news articles say, and where each actor in them stands.
+
+>>> import presslens
+>>> nlp = presslens.Pipeline()                     # models from $PRESSLENS_MODELS
+>>> doc = presslens.segment("Mr. Rubio spoke. Maduro listened.")
+>>> [s.text for s in doc.sentences]
+['Mr. Rubio spoke.', 'Maduro listened.']
+>>> nlp.embed(["a sentence", "another"]).shape
+(2, 384)
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version as _version
+
+from . import _native
+from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
+from .pipeline import Pipeline
+from .text import Document, RemovedSpan, Sentence, segment
+
+__version__: str = _native.__version__
+
+try:  # A stale build next to newer Python sources gives confusing errors; say so at import.
+    if _version("presslens") != __version__:
+        raise ImportError(
+            f"presslens Python sources are version {_version('presslens')} but the native module is "
+            f"{__version__}; rebuild with `make develop`."
+        )
+except PackageNotFoundError:
+    pass
+
+__all__ = [
+    "Pipeline",
+    "segment",
+    "Document",
+    "Sentence",
+    "RemovedSpan",
+    "PresslensError",
+    "ModelError",
+    "ModelNotFoundError",
+    "RuntimeLibraryError",
+    "InputError",
+    "__version__",
+]

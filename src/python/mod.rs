@@ -1,0 +1,135 @@
+//! The `presslens._native` extension module: the only place that knows about pyo3.
+//!
+//! Inputs are extracted into owned Rust values first, then the work runs with the GIL released
+//! (`Python::detach`), so other Python threads keep running. Core errors become the exception
+//! classes of `presslens.exceptions` in one place (`errors.rs`).
+
+mod errors;
+mod offsets;
+
+use std::path::PathBuf;
+
+use numpy::{IntoPyArray, PyArray2};
+use pyo3::prelude::*;
+
+use crate::pipeline::{Pipeline, PipelineOptions};
+use crate::text::{self, SentenceKind};
+use errors::to_py;
+use offsets::CharOffsets;
+
+/// (text, start, end, index, paragraph, kind), offsets in code points.
+type SentenceTuple = (String, usize, usize, usize, usize, &'static str);
+/// (start, end, reason), offsets in code points.
+type RemovedTuple = (usize, usize, String);
+
+/// Segment one text; offsets are Python `str` indices (code points), not bytes.
+#[pyfunction]
+fn segment(py: Python<'_>, text: String) -> (Vec<SentenceTuple>, Vec<RemovedTuple>) {
+    py.detach(|| {
+        let doc = text::segment(&text);
+        let mut chars = CharOffsets::new(&text);
+        let sentences = doc
+            .sentences
+            .into_iter()
+            .map(|s| {
+                let (start, end) = chars.span(s.start, s.end);
+                (s.text, start, end, s.index, s.paragraph, kind_name(s.kind))
+            })
+            .collect();
+        let mut chars = CharOffsets::new(&text);
+        let removed = doc
+            .removed
+            .into_iter()
+            .map(|r| {
+                let (start, end) = chars.span(r.start, r.end);
+                (start, end, r.reason)
+            })
+            .collect();
+        (sentences, removed)
+    })
+}
+
+fn kind_name(kind: SentenceKind) -> &'static str {
+    kind.as_str()
+}
+
+#[pyclass(name = "NativePipeline", module = "presslens._native", frozen)]
+struct PyPipeline {
+    inner: Pipeline,
+}
+
+#[pymethods]
+impl PyPipeline {
+    #[new]
+    #[pyo3(signature = (models=None, *, threads=0, batch_size=32, embedding_model=None, stance_model=None, ort_dylib=None))]
+    fn new(
+        py: Python<'_>,
+        models: Option<PathBuf>,
+        threads: usize,
+        batch_size: usize,
+        embedding_model: Option<String>,
+        stance_model: Option<String>,
+        ort_dylib: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let mut options = PipelineOptions::default().with_threads(threads).with_batch_size(batch_size);
+        if let Some(dir) = models {
+            options = options.with_models_dir(dir);
+        }
+        if let Some(name) = embedding_model {
+            options = options.with_embedding_model(name);
+        }
+        if let Some(name) = stance_model {
+            options = options.with_stance_model(name);
+        }
+        if let Some(path) = ort_dylib {
+            options = options.with_ort_dylib(path);
+        }
+        let inner = py.detach(|| Pipeline::new(options)).map_err(to_py)?;
+        Ok(Self { inner })
+    }
+
+    fn embed<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let array = py.detach(|| self.inner.embed(&texts)).map_err(to_py)?;
+        Ok(array.into_pyarray(py))
+    }
+
+    fn target_sentiment<'py>(&self, py: Python<'py>, targets: Vec<String>, sentences: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        let array = py.detach(|| self.inner.target_sentiment(&targets, &sentences)).map_err(to_py)?;
+        Ok(array.into_pyarray(py))
+    }
+
+    #[getter]
+    fn stance_labels(&self) -> Vec<String> {
+        self.inner.stance_labels().to_vec()
+    }
+
+    #[getter]
+    fn threads(&self) -> usize {
+        self.inner.threads()
+    }
+
+    #[getter]
+    fn batch_size(&self) -> usize {
+        self.inner.options().batch_size
+    }
+
+    #[getter]
+    fn runtime_library(&self) -> PathBuf {
+        self.inner.runtime_library().to_path_buf()
+    }
+
+    #[getter]
+    fn model_dirs(&self) -> (PathBuf, PathBuf) {
+        let (embedding, stance) = self.inner.model_dirs();
+        (embedding.to_path_buf(), stance.to_path_buf())
+    }
+}
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("build_profile", if cfg!(debug_assertions) { "debug" } else { "release" })?;
+    m.add_function(wrap_pyfunction!(segment, m)?)?;
+    m.add_class::<PyPipeline>()?;
+    Ok(())
+}

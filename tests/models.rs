@@ -1,0 +1,89 @@
+//! The real models through the Rust API. Needs PRESSLENS_MODELS (the models folder) and
+//! PRESSLENS_ORT_DYLIB or ORT_DYLIB_PATH (libonnxruntime from the onnxruntime wheel); `.ci/run` and
+//! `make test` set both. Without them these tests fail and say so: they are never skipped.
+
+use std::sync::OnceLock;
+
+use _native::{segment, Error, Pipeline, PipelineOptions};
+
+fn pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| {
+        Pipeline::new(PipelineOptions::default().with_threads(2))
+            .unwrap_or_else(|e| panic!("set PRESSLENS_MODELS and PRESSLENS_ORT_DYLIB (see README): {e}"))
+    })
+}
+
+fn cosine(a: ndarray::ArrayView1<f32>, b: ndarray::ArrayView1<f32>) -> f32 {
+    a.dot(&b) / (a.dot(&a).sqrt() * b.dot(&b).sqrt())
+}
+
+fn seed_sentences() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
+    let mut paths: Vec<_> = std::fs::read_dir(dir).expect("seeds/").filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    paths
+        .iter()
+        .flat_map(|p| segment(&std::fs::read_to_string(p).expect("seed")).sentences.into_iter().map(|s| s.text))
+        .collect()
+}
+
+#[test]
+fn embeddings_are_unit_length_and_independent_of_batch_company() {
+    let sentences = seed_sentences();
+    let all = pipeline().embed(&sentences).expect("embed");
+    assert_eq!(all.dim(), (sentences.len(), 384));
+    for row in all.rows() {
+        assert!((row.dot(&row).sqrt() - 1.0).abs() < 1e-4);
+    }
+    // The same sentence alone and inside a padded, length-sorted batch gives the same vector.
+    for i in [0, 7, sentences.len() - 1] {
+        let alone = pipeline().embed(&sentences[i..=i]).expect("embed one");
+        assert!(cosine(alone.row(0), all.row(i)) > 0.9999, "row {i} changed with batch company");
+    }
+}
+
+#[test]
+fn embeddings_put_paraphrases_closer_than_unrelated_text() {
+    let texts = [
+        "Venezuela said it is open to talks with the United States on drug trafficking.",
+        "Caracas is willing to negotiate with Washington about narcotics.",
+        "The recipe needs two cups of flour and a pinch of salt.",
+    ];
+    let e = pipeline().embed(&texts).expect("embed");
+    let related = cosine(e.row(0), e.row(1));
+    let unrelated = cosine(e.row(0), e.row(2));
+    assert!(related > unrelated + 0.3, "related {related} vs unrelated {unrelated}");
+}
+
+#[test]
+fn empty_batch_gives_empty_matrix() {
+    let none: [&str; 0] = [];
+    assert_eq!(pipeline().embed(&none).expect("embed").dim(), (0, 384));
+}
+
+#[test]
+fn target_sentiment_reads_the_target_not_the_sentence() {
+    assert_eq!(pipeline().stance_labels(), ["negative", "neutral", "positive"]);
+    let sentence = "Rubio praised Rodriguez for her courage, while he condemned Maduro as a brutal criminal.";
+    let p = pipeline().target_sentiment(&["Rodriguez", "Maduro"], &[sentence, sentence]).expect("stance");
+    assert_eq!(p.dim(), (2, 3));
+    for row in p.rows() {
+        assert!((row.sum() - 1.0).abs() < 1e-5);
+    }
+    let score = |r: usize| p[[r, 2]] - p[[r, 0]];
+    assert!(score(0) > score(1) + 0.3, "Rodriguez {} should be portrayed better than Maduro {}", score(0), score(1));
+}
+
+#[test]
+fn mismatched_stance_inputs_are_an_error() {
+    let err = pipeline().target_sentiment(&["Rubio"], &["One.", "Two."]).expect_err("lengths differ");
+    assert!(matches!(err, Error::InvalidInput(_)), "{err}");
+}
+
+#[test]
+fn missing_models_name_every_place_tried() {
+    let err = _native::models::locate("no-such-model", Some(std::path::Path::new("/nonexistent/models"))).expect_err("missing");
+    let message = err.to_string();
+    assert!(message.contains("/nonexistent/models/no-such-model") && message.contains("PRESSLENS_MODELS"), "{message}");
+}

@@ -1,0 +1,73 @@
+"""Pipeline construction, inputs and errors, threads and pickling."""
+
+from __future__ import annotations
+
+import pickle
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import presslens
+import pytest
+
+
+def test_single_string_gives_a_vector_and_lists_give_matrices(pipeline):
+    one = pipeline.embed("Rubio spoke to the Senate.")
+    assert one.shape == (384,)
+    many = pipeline.embed(["Rubio spoke to the Senate.", "Maduro is in custody."])
+    assert many.shape == (2, 384)
+    np.testing.assert_allclose(many[0], one, atol=1e-5)
+    assert pipeline.embed([]).shape == (0, 384)
+
+
+def test_input_order_is_kept_despite_length_sorting(pipeline):
+    texts = ["Short.", "A much longer sentence about the talks between Caracas and Washington on oil.", "Mid length text here."]
+    together = pipeline.embed(texts)
+    for i, text in enumerate(texts):
+        np.testing.assert_allclose(together[i], pipeline.embed(text), atol=1e-5)
+
+
+def test_bad_items_are_named(pipeline):
+    with pytest.raises(presslens.InputError, match=r"texts\[1\] is NoneType"):
+        pipeline.embed(["fine", None])
+    with pytest.raises(presslens.InputError, match="2 mentions but 1 sentences"):
+        pipeline.target_sentiment(["a", "b"], ["one sentence"])
+
+
+def test_missing_models_folder_lists_where_it_looked(tmp_path):
+    missing = tmp_path / "nowhere"
+    with pytest.raises(presslens.ModelNotFoundError) as info:
+        presslens.Pipeline(missing)
+    message = str(info.value)
+    assert str(missing / "minilm-l6-v2") in message and "PRESSLENS_MODELS" in message
+    assert isinstance(info.value, FileNotFoundError)
+
+
+def test_options_are_validated(models_dir):
+    with pytest.raises(presslens.InputError, match="threads"):
+        presslens.Pipeline(models_dir, threads=0)
+    with pytest.raises(presslens.InputError, match="batch_size"):
+        presslens.Pipeline(models_dir, batch_size=0)
+
+
+def test_properties(pipeline, models_dir):
+    assert pipeline.threads == 2
+    assert pipeline.stance_labels == ["negative", "neutral", "positive"]
+    assert pipeline.model_dirs[0] == models_dir / "minilm-l6-v2"
+    assert "libonnxruntime" in pipeline.runtime_library.name
+    assert "threads=2" in repr(pipeline)
+
+
+def test_threads_share_one_pipeline(pipeline, seed_texts):
+    texts = [s.text for s in presslens.segment(seed_texts["004_d142c6c593d70c6b"]).sentences]
+    serial = pipeline.embed(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda _: pipeline.embed(texts), range(8)))
+    for result in results:
+        np.testing.assert_allclose(result, serial, atol=1e-5)
+
+
+def test_pickles_as_configuration(pipeline):
+    state = pickle.dumps(pipeline)
+    assert len(state) < 2000, "a pickled Pipeline must carry its configuration, not model bytes"
+    clone = pickle.loads(state)
+    np.testing.assert_allclose(clone.embed(["Venezuela"]), pipeline.embed(["Venezuela"]), atol=1e-6)
