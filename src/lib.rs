@@ -14,6 +14,7 @@ pub mod pipeline;
 pub mod pooling;
 pub mod runtime;
 pub mod stance;
+pub mod summarize;
 pub mod text;
 pub mod tokenize;
 

@@ -10,6 +10,9 @@ use crate::error::{Error, Result};
 use crate::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
 use crate::runtime;
 use crate::stance::TargetSentiment;
+use crate::summarize::{self, Budget, Pick, SummaryWeights};
+use crate::text::{self, Document};
+use rayon::prelude::*;
 
 pub const DEFAULT_BATCH_SIZE: usize = 32;
 
@@ -147,5 +150,37 @@ impl Pipeline {
         let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
         let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
         self.pool.install(|| self.stance.predict(&targets, &sentences, self.options.batch_size))
+    }
+
+    /// Segment and summarise many articles: one embedding call for all their sentences, then a
+    /// selection per article. Returns each article's document and picks (in document order).
+    pub fn summarize_many<S: AsRef<str> + Sync>(&self, texts: &[S], budget: Budget) -> Result<Vec<(Document, Vec<Pick>)>> {
+        let budget = budget.validate()?;
+        let docs: Vec<Document> = self.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
+        let all: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
+        let embeddings = self.embed(&all)?;
+        let weights = SummaryWeights::default();
+        let mut offset = 0;
+        let mut out = Vec::with_capacity(docs.len());
+        for doc in docs {
+            let n = doc.sentences.len();
+            let rows = embeddings.slice(ndarray::s![offset..offset + n, ..]);
+            let sentences: Vec<&text::Sentence> = doc.sentences.iter().collect();
+            let picks = summarize::summarize_document(&sentences, rows, budget, &weights);
+            offset += n;
+            out.push((doc, picks));
+        }
+        Ok(out)
+    }
+
+    /// One summary across articles; picks index into the concatenated sentences of `docs`.
+    pub fn summarize_corpus<S: AsRef<str> + Sync>(&self, texts: &[S], max_sentences: usize) -> Result<(Vec<Document>, Vec<usize>, Vec<Pick>)> {
+        let docs: Vec<Document> = self.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
+        let sentences: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
+        let doc_of: Vec<usize> = docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect();
+        let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
+        let embeddings = self.embed(&texts)?;
+        let picks = summarize::summarize_corpus(&sentences, &doc_of, embeddings.view(), max_sentences, &SummaryWeights::default());
+        Ok((docs, doc_of, picks))
     }
 }

@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from . import _native
 from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
 from .pipeline import Pipeline
+from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
 from .text import Document, RemovedSpan, Sentence, segment
 
 __version__: str = _native.__version__
@@ -32,6 +33,10 @@ except PackageNotFoundError:
 __all__ = [
     "Pipeline",
     "segment",
+    "Summary",
+    "SummarySentence",
+    "CorpusSummary",
+    "CorpusSentence",
     "Document",
     "Sentence",
     "RemovedSpan",

@@ -1,5 +1,6 @@
 """The ``presslens`` command line.
 
+    presslens summarize seeds/            # 3 sentences per article, 5 across all of them
     presslens sentences seeds/            # each article's sentences with their offsets
     presslens sentences a.txt --format jsonl
 """
@@ -56,6 +57,35 @@ def cmd_sentences(args: argparse.Namespace) -> None:
         out.write("\n")
 
 
+def cmd_summarize(args: argparse.Namespace) -> None:
+    from .pipeline import Pipeline
+
+    docs = list(iter_text_files(args.paths))
+    ids = [doc_id for doc_id, _ in docs]
+    texts = [text for _, text in docs]
+    pipeline = Pipeline(args.models, threads=args.threads)
+    summaries = pipeline.summarize_many(texts, max_sentences=args.sentences, show_progress=sys.stderr.isatty())
+    corpus = pipeline.summarize_corpus(texts, ids, max_sentences=args.corpus_sentences) if len(texts) > 1 else None
+    out = sys.stdout
+    if args.format == "json":
+        payload = {
+            "articles": [
+                {"doc_id": i, "summary": [s.__dict__ for s in summary.sentences]} for i, summary in zip(ids, summaries)
+            ],
+            "corpus": None if corpus is None else [{**s.__dict__, "sources": list(s.sources)} for s in corpus.sentences],
+        }
+        json.dump(payload, out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for doc_id, summary in zip(ids, summaries):
+        out.write(f"## {doc_id}\n\n")
+        for s in summary.sentences:
+            out.write(f"- {' '.join(s.text.split())}\n")
+        out.write("\n")
+    if corpus is not None:
+        out.write(f"## Across all {len(texts)} articles\n\n{corpus}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="presslens", description="Summaries and per-actor stance for news articles.")
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
@@ -64,6 +94,14 @@ def build_parser() -> argparse.ArgumentParser:
     sentences.add_argument("paths", nargs="+", metavar="PATH", help="text files, or folders of .txt files")
     sentences.add_argument("--format", choices=["text", "jsonl"], default="text")
     sentences.set_defaults(run=cmd_sentences)
+    summarize = commands.add_parser("summarize", help="a summary per article and one across all of them")
+    summarize.add_argument("paths", nargs="+", metavar="PATH", help="text files, or folders of .txt files")
+    summarize.add_argument("--sentences", type=int, default=3, help="sentences per article summary (default 3)")
+    summarize.add_argument("--corpus-sentences", type=int, default=5, help="sentences in the summary across articles (default 5)")
+    summarize.add_argument("--format", choices=["md", "json"], default="md")
+    summarize.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS)")
+    summarize.add_argument("--threads", type=int, default=None)
+    summarize.set_defaults(run=cmd_summarize)
     return parser
 
 

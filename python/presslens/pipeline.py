@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Union, overload
 
@@ -13,6 +13,7 @@ from . import _native
 from ._inputs import require_text, text_list
 from ._runtime import find_ort_library
 from .exceptions import InputError
+from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
 from .text import Document, segment
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -138,3 +139,89 @@ class Pipeline:
         return self._inner.target_sentiment(mentions, sentences)
 
 
+
+    def summarize(self, text: str, *, max_sentences: int | None = 3, max_words: int | None = None, ratio: float | None = None) -> Summary:
+        """Extractive summary of one article, in document order.
+
+        Exactly one budget applies: ``max_words`` or ``ratio`` (a share of the sentences) when given,
+        else ``max_sentences``. Asking for more sentences than exist returns all candidates; an empty
+        article gives an empty summary. Headlines and sentences under five words are never chosen.
+        """
+        return self.summarize_many([require_text(text, "text")], max_sentences=max_sentences, max_words=max_words, ratio=ratio)[0]
+
+    def summarize_many(
+        self,
+        texts: Iterable[str],
+        *,
+        max_sentences: int | None = 3,
+        max_words: int | None = None,
+        ratio: float | None = None,
+        show_progress: bool = False,
+        chunk_size: int = 64,
+    ) -> list[Summary]:
+        """Summaries of many articles, in input order; work runs in parallel in Rust.
+
+        ``show_progress=True`` draws a tqdm bar (work goes in chunks of ``chunk_size`` articles,
+        and Ctrl-C stops between chunks).
+        """
+        texts = text_list(texts, "texts")
+        budget, value = _budget(max_sentences, max_words, ratio)
+        chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), max(1, chunk_size))]
+        bar = _progress(len(texts), show_progress, "summarize")
+        results: list[Summary] = []
+        for chunk in chunks:
+            for picks in self._inner.summarize_many(chunk, budget, value):
+                results.append(Summary([SummarySentence(text=t, start=a, end=b, index=i, score=sc) for i, t, a, b, sc, _ in picks]))
+            if bar is not None:
+                bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
+        return results
+
+    def summarize_corpus(self, texts: Iterable[str], ids: Sequence[object] | None = None, *, max_sentences: int = 5) -> CorpusSummary:
+        """One summary across articles on the same story.
+
+        Central, non-redundant sentences are picked across all articles; a sentence several outlets
+        repeat is kept once (from the article where it scores best) with the others listed in
+        ``sources``. Each sentence is attributed to its article by ``ids`` (default: positions).
+        """
+        texts = text_list(texts, "texts")
+        ids = list(range(len(texts))) if ids is None else list(ids)
+        if len(ids) != len(texts):
+            raise InputError(f"got {len(ids)} ids for {len(texts)} texts; pass one id per text.")
+        if not isinstance(max_sentences, int) or max_sentences < 0:
+            raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
+        picks = self._inner.summarize_corpus(texts, max_sentences)
+        return CorpusSummary(
+            [
+                CorpusSentence(text=t, start=a, end=b, index=i, score=sc, doc_id=ids[d], sources=tuple(dict.fromkeys(ids[sd] for sd, _ in src)))
+                for d, i, t, a, b, sc, src in picks
+            ]
+        )
+
+
+def _budget(max_sentences: int | None, max_words: int | None, ratio: float | None) -> tuple[str, float]:
+    """The one length budget that applies; max_words or ratio replace the default max_sentences."""
+    if max_words is not None and ratio is not None:
+        raise InputError("give one length budget: max_words or ratio, not both.")
+    if max_words is not None:
+        if not isinstance(max_words, int) or max_words < 0:
+            raise InputError(f"max_words must be a non-negative int, got {max_words!r}.")
+        return "words", float(max_words)
+    if ratio is not None:
+        if not (isinstance(ratio, (int, float)) and 0 < ratio <= 1):
+            raise InputError(f"ratio must be a number in (0, 1], got {ratio!r}.")
+        return "ratio", float(ratio)
+    if max_sentences is None or not isinstance(max_sentences, int) or max_sentences < 0:
+        raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
+    return "sentences", float(max_sentences)
+
+
+def _progress(total: int, enabled: bool, what: str):
+    if not enabled:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError as e:
+        raise InputError("show_progress=True needs tqdm: pip install tqdm") from e
+    return tqdm(total=total, desc=what, unit="article")

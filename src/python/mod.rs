@@ -13,6 +13,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
 
 use crate::pipeline::{Pipeline, PipelineOptions};
+use crate::summarize::Budget;
 use crate::text::{self, SentenceKind};
 use errors::to_py;
 use offsets::CharOffsets;
@@ -47,6 +48,19 @@ fn segment(py: Python<'_>, text: String) -> (Vec<SentenceTuple>, Vec<RemovedTupl
             .collect();
         (sentences, removed)
     })
+}
+
+type PickTuple = (usize, String, usize, usize, f32, &'static str);
+type CorpusPickTuple = (usize, usize, String, usize, usize, f32, Vec<(usize, usize)>);
+
+fn parse_budget(kind: &str, value: f64) -> PyResult<Budget> {
+    let budget = match kind {
+        "sentences" if value >= 0.0 => Budget::Sentences(value as usize),
+        "words" if value >= 0.0 => Budget::Words(value as usize),
+        "ratio" => Budget::Ratio(value),
+        _ => return Err(to_py(crate::Error::InvalidInput(format!("unknown budget {kind}={value}")))),
+    };
+    budget.validate().map_err(to_py)
 }
 
 fn kind_name(kind: SentenceKind) -> &'static str {
@@ -96,6 +110,47 @@ impl PyPipeline {
     fn target_sentiment<'py>(&self, py: Python<'py>, targets: Vec<String>, sentences: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
         let array = py.detach(|| self.inner.target_sentiment(&targets, &sentences)).map_err(to_py)?;
         Ok(array.into_pyarray(py))
+    }
+
+    /// Per text: the picks as (sentence index, text, start, end, score, kind), offsets in code points.
+    fn summarize_many(&self, py: Python<'_>, texts: Vec<String>, budget: &str, value: f64) -> PyResult<Vec<Vec<PickTuple>>> {
+        let budget = parse_budget(budget, value)?;
+        py.detach(|| {
+            let results = self.inner.summarize_many(&texts, budget).map_err(to_py)?;
+            Ok(results
+                .iter()
+                .zip(&texts)
+                .map(|((doc, picks), text)| {
+                    let mut chars = CharOffsets::new(text);
+                    picks
+                        .iter()
+                        .map(|p| {
+                            let s = &doc.sentences[p.sentence];
+                            let (start, end) = chars.span(s.start, s.end);
+                            (s.index, s.text.clone(), start, end, p.score, kind_name(s.kind))
+                        })
+                        .collect()
+                })
+                .collect())
+        })
+    }
+
+    /// Corpus picks as (doc, sentence index, text, start, end, score, [(doc, sentence index)...]).
+    fn summarize_corpus(&self, py: Python<'_>, texts: Vec<String>, max_sentences: usize) -> PyResult<Vec<CorpusPickTuple>> {
+        py.detach(|| {
+            let (docs, doc_of, picks) = self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py)?;
+            let flat: Vec<&crate::text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
+            Ok(picks
+                .iter()
+                .map(|p| {
+                    let s = flat[p.sentence];
+                    let doc = doc_of[p.sentence];
+                    let (start, end) = CharOffsets::new(&texts[doc]).span(s.start, s.end);
+                    let sources = p.duplicates.iter().map(|&d| (doc_of[d], flat[d].index)).collect();
+                    (doc, s.index, s.text.clone(), start, end, p.score, sources)
+                })
+                .collect())
+        })
     }
 
     #[getter]
