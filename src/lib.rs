@@ -5,8 +5,11 @@
 //! compiled only with the `python` feature.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod actor_stance;
+pub mod actors;
 pub mod batch;
 pub mod embed;
+pub mod lexical;
 pub mod error;
 pub mod models;
 pub mod onnx;

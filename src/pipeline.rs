@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
+use crate::actor_stance::{self, ActorStance, LabelIndex};
+use crate::actors::{self, ActorSpec, Matcher, Mention};
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
@@ -84,7 +86,18 @@ pub struct Pipeline {
     model_dirs: (PathBuf, PathBuf),
     embedder: Embedder,
     stance: TargetSentiment,
+    stance_labels: LabelIndex,
     pool: rayon::ThreadPool,
+}
+
+/// Everything presslens reads out of one article.
+#[derive(Debug, Clone)]
+pub struct ArticleAnalysis {
+    pub document: Document,
+    /// Summary picks, in document order.
+    pub summary: Vec<Pick>,
+    /// Actors with at least one mention, most mentioned first.
+    pub actors: Vec<ActorStance>,
 }
 
 impl Pipeline {
@@ -104,13 +117,14 @@ impl Pipeline {
         let stance_files = models::locate(&options.stance_model, root)?;
         let embedder = Embedder::load(&environment, &embedding_files, threads)?;
         let stance = TargetSentiment::load(&environment, &stance_files, threads)?;
+        let stance_labels = LabelIndex::from_labels(stance.model_name(), stance.labels())?;
         let model_dirs = (embedding_files.dir, stance_files.dir);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("presslens-{i}"))
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
-        Ok(Self { options, threads, runtime_library, model_dirs, embedder, stance, pool })
+        Ok(Self { options, threads, runtime_library, model_dirs, embedder, stance, stance_labels, pool })
     }
 
     pub fn options(&self) -> &PipelineOptions {
@@ -182,5 +196,50 @@ impl Pipeline {
         let embeddings = self.embed(&texts)?;
         let picks = summarize::summarize_corpus(&sentences, &doc_of, embeddings.view(), max_sentences, &SummaryWeights::default());
         Ok((docs, doc_of, picks))
+    }
+
+    /// Summaries, actors and per-actor stance for many articles. With `actors = None` each
+    /// article's actors are discovered in that article alone (so a result never depends on the
+    /// other articles in the batch); otherwise the given actors are looked for everywhere.
+    pub fn analyze_many<S: AsRef<str> + Sync>(&self, texts: &[S], actors: Option<&[ActorSpec]>, budget: Budget) -> Result<Vec<ArticleAnalysis>> {
+        let summarized = self.summarize_many(texts, budget)?;
+        let given = actors.map(Matcher::new);
+        let found: Vec<(Vec<ActorSpec>, Vec<Mention>)> = self.pool.install(|| {
+            summarized
+                .par_iter()
+                .map(|(doc, _)| match (actors, &given) {
+                    (Some(specs), Some(matcher)) => (specs.to_vec(), actors::find_mentions(&doc.sentences, matcher)),
+                    _ => {
+                        let specs = actors::discover(&doc.sentences);
+                        let mentions = actors::find_mentions(&doc.sentences, &Matcher::new(&specs));
+                        (specs, mentions)
+                    }
+                })
+                .collect()
+        });
+        // One model call for every mention of every article: the batches fill up.
+        let mut targets: Vec<&str> = Vec::new();
+        let mut contexts: Vec<&str> = Vec::new();
+        for ((doc, _), (_, mentions)) in summarized.iter().zip(&found) {
+            for m in mentions {
+                targets.push(&m.text);
+                contexts.push(&doc.sentences[m.sentence].text);
+            }
+        }
+        let probabilities = if targets.is_empty() {
+            Array2::zeros((0, self.stance.labels().len()))
+        } else {
+            self.pool.install(|| self.stance.predict(&targets, &contexts, self.options.batch_size))?
+        };
+        let mut row = 0;
+        let mut out = Vec::with_capacity(summarized.len());
+        for ((document, summary), (specs, mentions)) in summarized.into_iter().zip(found) {
+            let n = mentions.len();
+            let rows = probabilities.slice(ndarray::s![row..row + n, ..]);
+            row += n;
+            let actors = actor_stance::aggregate(&specs, mentions, rows, self.stance_labels);
+            out.push(ArticleAnalysis { document, summary, actors });
+        }
+        Ok(out)
     }
 }

@@ -14,6 +14,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version as _version
 
 from . import _native
+from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
 from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
 from .pipeline import Pipeline
 from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
@@ -38,6 +39,12 @@ __all__ = [
     "CorpusSummary",
     "CorpusSentence",
     "Document",
+    "Analysis",
+    "CorpusAnalysis",
+    "ActorStance",
+    "CorpusActor",
+    "ArticleStance",
+    "MentionStance",
     "Sentence",
     "RemovedSpan",
     "PresslensError",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Union, overload
+from typing import Any, Hashable, Union, overload
 
 import numpy as np
 
 from . import _native
 from ._inputs import require_text, text_list
 from ._runtime import find_ort_library
+from .analysis import ActorsArg, Analysis, CorpusAnalysis, build_analysis, build_corpus, normalise_actors
 from .exceptions import InputError
 from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
 from .text import Document, segment
@@ -138,7 +139,47 @@ class Pipeline:
             raise InputError(f"got {len(mentions)} mentions but {len(sentences)} sentences; pass one mention per sentence.")
         return self._inner.target_sentiment(mentions, sentences)
 
+    def analyze(self, text: str, actors: ActorsArg = None, *, max_sentences: int = 3, doc_id: Hashable = 0) -> Analysis:
+        """Summary, actors and per-actor stance of one article.
 
+        ``actors``: ``{"United States": ["US", "U.S.", "Washington"], ...}`` (the name itself always
+        counts as an alias) or a list of names; ``None`` discovers people, countries and
+        organisations in the text. Matching is whole-word, case-aware and accent-blind.
+        """
+        return self.analyze_many([require_text(text, "text")], [doc_id], actors, max_sentences=max_sentences)[0]
+
+    def analyze_many(
+        self,
+        texts: Iterable[str],
+        ids: Sequence[Hashable] | None = None,
+        actors: ActorsArg = None,
+        *,
+        max_sentences: int = 3,
+        show_progress: bool = False,
+        chunk_size: int = 64,
+    ) -> CorpusAnalysis:
+        """:meth:`analyze` for many articles, in parallel, in input order, plus the actors merged
+        across articles (:attr:`CorpusAnalysis.actors`). ``ids`` name the articles (default:
+        positions). With ``actors=None`` each article's actors are discovered in that article
+        alone, so its result does not depend on the rest of the batch.
+        """
+        texts = text_list(texts, "texts")
+        ids = _ids(ids, len(texts))
+        given = normalise_actors(actors)
+        budget, value = _budget(max_sentences, None, None)
+        bar = _progress(len(texts), show_progress, "analyze")
+        articles: list[Analysis] = []
+        try:
+            for begin in range(0, len(texts), max(1, chunk_size)):
+                chunk = texts[begin : begin + chunk_size]
+                for offset, raw in enumerate(self._inner.analyze_many(chunk, given, budget, value)):
+                    articles.append(build_analysis(ids[begin + offset], raw))
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
+        return build_corpus(articles)
 
     def summarize(self, text: str, *, max_sentences: int | None = 3, max_words: int | None = None, ratio: float | None = None) -> Summary:
         """Extractive summary of one article, in document order.
@@ -186,9 +227,7 @@ class Pipeline:
         ``sources``. Each sentence is attributed to its article by ``ids`` (default: positions).
         """
         texts = text_list(texts, "texts")
-        ids = list(range(len(texts))) if ids is None else list(ids)
-        if len(ids) != len(texts):
-            raise InputError(f"got {len(ids)} ids for {len(texts)} texts; pass one id per text.")
+        ids = _ids(ids, len(texts))
         if not isinstance(max_sentences, int) or max_sentences < 0:
             raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
         picks = self._inner.summarize_corpus(texts, max_sentences)
@@ -198,6 +237,13 @@ class Pipeline:
                 for d, i, t, a, b, sc, src in picks
             ]
         )
+
+
+def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:
+    ids = list(range(n)) if ids is None else list(ids)
+    if len(ids) != n:
+        raise InputError(f"got {len(ids)} ids for {n} texts; pass one id per text.")
+    return ids
 
 
 def _budget(max_sentences: int | None, max_words: int | None, ratio: float | None) -> tuple[str, float]:

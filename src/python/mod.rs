@@ -4,6 +4,7 @@
 //! (`Python::detach`), so other Python threads keep running. Core errors become the exception
 //! classes of `presslens.exceptions` in one place (`errors.rs`).
 
+mod analysis;
 mod errors;
 mod offsets;
 
@@ -19,7 +20,7 @@ use errors::to_py;
 use offsets::CharOffsets;
 
 /// (text, start, end, index, paragraph, kind), offsets in code points.
-type SentenceTuple = (String, usize, usize, usize, usize, &'static str);
+pub(crate) type SentenceTuple = (String, usize, usize, usize, usize, &'static str);
 /// (start, end, reason), offsets in code points.
 type RemovedTuple = (usize, usize, String);
 
@@ -50,10 +51,10 @@ fn segment(py: Python<'_>, text: String) -> (Vec<SentenceTuple>, Vec<RemovedTupl
     })
 }
 
-type PickTuple = (usize, String, usize, usize, f32, &'static str);
+pub(crate) type PickTuple = (usize, String, usize, usize, f32, &'static str);
 type CorpusPickTuple = (usize, usize, String, usize, usize, f32, Vec<(usize, usize)>);
 
-fn parse_budget(kind: &str, value: f64) -> PyResult<Budget> {
+pub(crate) fn parse_budget(kind: &str, value: f64) -> PyResult<Budget> {
     let budget = match kind {
         "sentences" if value >= 0.0 => Budget::Sentences(value as usize),
         "words" if value >= 0.0 => Budget::Words(value as usize),
@@ -63,12 +64,12 @@ fn parse_budget(kind: &str, value: f64) -> PyResult<Budget> {
     budget.validate().map_err(to_py)
 }
 
-fn kind_name(kind: SentenceKind) -> &'static str {
+pub(crate) fn kind_name(kind: SentenceKind) -> &'static str {
     kind.as_str()
 }
 
 #[pyclass(name = "NativePipeline", module = "presslens._native", frozen)]
-struct PyPipeline {
+pub(crate) struct PyPipeline {
     inner: Pipeline,
 }
 
@@ -153,6 +154,13 @@ impl PyPipeline {
         })
     }
 
+    /// Per text: (sentences, summary picks, actors). `actors`: None to discover them in each text,
+    /// else [(name, [aliases...])...].
+    #[pyo3(signature = (texts, actors, budget, value))]
+    fn analyze_many(&self, py: Python<'_>, texts: Vec<String>, actors: Option<Vec<(String, Vec<String>)>>, budget: &str, value: f64) -> PyResult<Vec<analysis::ArticleTuple>> {
+        analysis::analyze_many(self, py, texts, actors, budget, value)
+    }
+
     #[getter]
     fn stance_labels(&self) -> Vec<String> {
         self.inner.stance_labels().to_vec()
@@ -185,6 +193,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("build_profile", if cfg!(debug_assertions) { "debug" } else { "release" })?;
     m.add_function(wrap_pyfunction!(segment, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::merge_actors, m)?)?;
     m.add_class::<PyPipeline>()?;
     Ok(())
 }

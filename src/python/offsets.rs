@@ -28,3 +28,12 @@ impl<'t> CharOffsets<'t> {
         (self.at(start), self.at(end))
     }
 }
+
+/// Code-point indices for any set of byte offsets into `text`, in one forward scan.
+pub fn char_indices_of(text: &str, bytes: impl IntoIterator<Item = usize>) -> std::collections::HashMap<usize, usize> {
+    let mut wanted: Vec<usize> = bytes.into_iter().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut offsets = CharOffsets::new(text);
+    wanted.into_iter().map(|b| (b, offsets.at(b))).collect()
+}
