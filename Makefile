@@ -20,7 +20,7 @@ develop: $(BIN)/maturin
 
 # The main job on the seed articles.
 seeds: develop
-	$(BIN)/presslens summarize seeds/
+	$(BIN)/presslens analyze seeds/
 
 # ONNX Runtime for the Rust-only tests: the library inside the installed onnxruntime wheel.
 ORT_LIB = $(shell $(BIN)/python -c 'from presslens._runtime import find_ort_library; print(find_ort_library())')

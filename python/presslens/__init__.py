@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version as _version
 from . import _native
 from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
 from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
+from .frames import Frames, analyze_frame
 from .pipeline import Pipeline
 from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
 from .text import Document, RemovedSpan, Sentence, segment
@@ -33,6 +34,8 @@ except PackageNotFoundError:
 
 __all__ = [
     "Pipeline",
+    "analyze_frame",
+    "Frames",
     "segment",
     "Summary",
     "SummarySentence",

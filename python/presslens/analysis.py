@@ -103,6 +103,8 @@ class Analysis:
 @dataclass(frozen=True)
 class ArticleStance:
     doc_id: Hashable
+    name: str
+    """The actor's name in that article (it may be spelled differently there)."""
     score: float
     label: str
     mentions: int
@@ -122,6 +124,10 @@ class CorpusActor:
     negative_evidence: tuple[MentionStance, ...]
     evidence: MentionStance | None
     """The sentence that best justifies the label, from any article."""
+    positive_mentions: int = 0
+    """Mentions that read positive on their own (score above +0.15)."""
+    negative_mentions: int = 0
+    """Mentions that read negative on their own (score below -0.15)."""
 
 
 @dataclass(frozen=True)
@@ -146,9 +152,13 @@ class CorpusAnalysis(Sequence[Analysis]):
                 return a
         raise KeyError(f"no actor {name!r} in this corpus; actors: {[a.name for a in self.actors]}")
 
+    def corpus_names(self) -> dict[tuple[Hashable, str], str]:
+        """(doc_id, actor name in that article) → the actor's name across the corpus."""
+        return {(part.doc_id, part.name): actor.name for actor in self.actors for part in actor.articles}
+
     def to_pandas(self) -> pd.DataFrame:
-        """One row per (article, actor)."""
-        return _frame([row for a in self.articles for row in actor_rows(a)], ACTOR_COLUMNS)
+        """One row per (article, actor); ``corpus_actor`` is the merged name across articles."""
+        return _with_corpus_names(_frame([row for a in self.articles for row in actor_rows(a)], ACTOR_COLUMNS), self)
 
     def actors_frame(self) -> pd.DataFrame:
         """One row per actor across the corpus: score, label, mentions, articles, evidence."""
@@ -171,7 +181,14 @@ class CorpusAnalysis(Sequence[Analysis]):
         return _frame(rows, columns=["actor", "kind", "score", "label", "mentions", "articles", "evidence", "evidence_doc_id", "per_article"])
 
     def mentions_frame(self) -> pd.DataFrame:
-        return _frame([row for a in self.articles for row in mention_rows(a)], MENTION_COLUMNS)
+        """One row per mention; ``corpus_actor`` is the merged name across articles."""
+        return _with_corpus_names(_frame([row for a in self.articles for row in mention_rows(a)], MENTION_COLUMNS), self)
+
+
+def _with_corpus_names(frame: pd.DataFrame, corpus: CorpusAnalysis) -> pd.DataFrame:
+    names = corpus.corpus_names()
+    frame.insert(2, "corpus_actor", [names.get((d, a), a) for d, a in zip(frame["doc_id"], frame["actor"])])
+    return frame
 
 
 ACTOR_COLUMNS = ["doc_id", "actor", "kind", "score", "label", "mentions", "evidence", "evidence_start", "evidence_end", "positive_evidence", "negative_evidence"]
@@ -303,10 +320,12 @@ def build_corpus(articles: list[Analysis]) -> CorpusAnalysis:
                 score=score,
                 label=label,
                 mentions=mentions,
-                articles=tuple(ArticleStance(doc_id=articles[d].doc_id, score=s, label=lab, mentions=n) for d, _, s, lab, n in per_article),
+                articles=tuple(ArticleStance(doc_id=articles[d].doc_id, name=articles[d].actors[a].name, score=s, label=lab, mentions=n) for d, a, s, lab, n in per_article),
                 positive_evidence=positive_evidence,
                 negative_evidence=negative_evidence,
                 evidence=_headline_evidence(label, positive_evidence, negative_evidence, pooled),
+                positive_mentions=sum(m.score > POSITIVE_ABOVE for m in pooled),
+                negative_mentions=sum(m.score < NEGATIVE_BELOW for m in pooled),
             )
         )
     return CorpusAnalysis(articles=tuple(articles), actors=tuple(actors))

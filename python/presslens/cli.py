@@ -1,17 +1,27 @@
 """The ``presslens`` command line.
 
-    presslens summarize seeds/            # 3 sentences per article, 5 across all of them
-    presslens sentences seeds/            # each article's sentences with their offsets
-    presslens sentences a.txt --format jsonl
+    presslens analyze seeds/                      # summaries + actor stance, as Markdown
+    presslens summarize seeds/ --format json      # 3 sentences per article, 5 across all of them
+    presslens stance articles.csv --text-column body --id-column url --format csv -o stance.csv
+    presslens stance seeds/ --actors actors.json  # {"United States": ["US", "Washington"], ...}
+    presslens sentences seeds/                    # each article's sentences with their offsets
+
+Inputs: text files, folders of ``*.txt`` files, JSONL files (one object per line) and CSV files
+with a text column. Rows whose text is missing or empty stay in the output, flagged. Errors in the
+input are one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO, Any
 
 from . import __version__
 from .exceptions import PresslensError
@@ -22,23 +32,131 @@ class UsageError(Exception):
     """Bad command-line input: printed as one line, exit status 2."""
 
 
-def iter_text_files(paths: Sequence[str]) -> Iterator[tuple[str, str]]:
-    """(id, text) for each file, and for each ``*.txt`` file of each folder in name order."""
+# ---------------------------------------------------------------- inputs
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise UsageError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def _records(path: Path, text_column: str, id_column: str) -> Iterator[tuple[object, object]]:
+    """(id, text) rows of a JSONL or CSV file; the text may be missing (reported downstream)."""
+    if path.suffix == ".jsonl":
+        for number, line in enumerate(_read(path).splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise UsageError(f"{path}:{number} is not valid JSON ({e.msg})") from None
+            if not isinstance(row, dict):
+                raise UsageError(f"{path}:{number} must be a JSON object with a {text_column!r} field")
+            if number == 1 and text_column not in row:
+                raise UsageError(f"{path}:1 has no {text_column!r} field (fields: {sorted(row)}); pass --text-column")
+            yield row.get(id_column, f"{path.stem}:{number}"), row.get(text_column)
+        return
+    reader = csv.DictReader(io.StringIO(_read(path), newline=""))
+    if reader.fieldnames is None or text_column not in reader.fieldnames:
+        raise UsageError(f"{path} has no column {text_column!r} (columns: {reader.fieldnames or []}); pass --text-column")
+    for number, row in enumerate(reader, 1):
+        yield row.get(id_column) or f"{path.stem}:{number}", row.get(text_column)
+
+
+def iter_inputs(paths: Sequence[str], text_column: str = "text", id_column: str = "id") -> Iterator[tuple[object, object]]:
+    """(id, text) for each text file, each ``*.txt`` of each folder (name order), each JSONL/CSV row."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".txt")
             if not files:
                 raise UsageError(f"{path} has no .txt files")
+            for file in files:
+                yield file.stem, _read(file)
+        elif path.is_file() and path.suffix in (".jsonl", ".csv"):
+            yield from _records(path, text_column, id_column)
         elif path.is_file():
-            files = [path]
+            yield path.stem, _read(path)
         else:
             raise UsageError(f"{path} does not exist")
-        for file in files:
-            try:
-                yield file.stem, file.read_text(encoding="utf-8")
-            except UnicodeDecodeError as e:
-                raise UsageError(f"{file} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def iter_text_files(paths: Sequence[str]) -> Iterator[tuple[str, str]]:
+    for doc_id, text in iter_inputs(paths):
+        yield str(doc_id), text if isinstance(text, str) else ""
+
+
+def load_actors(path: str | None) -> dict[str, list[str]] | None:
+    if path is None:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"actors file {path} does not exist") from None
+    except json.JSONDecodeError as e:
+        raise UsageError(f"actors file {path} is not valid JSON ({e.msg} at line {e.lineno})") from None
+    if not isinstance(data, dict) or not all(isinstance(v, list) and all(isinstance(a, str) for a in v) for v in data.values()):
+        raise UsageError(f"actors file {path} must be a JSON object mapping each actor to a list of aliases")
+    return data
+
+
+# ---------------------------------------------------------------- outputs
+
+
+@contextmanager
+def output(path: str | None) -> Iterator[IO[str]]:
+    if path is None:
+        yield sys.stdout
+        return
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+def write_rows(out: IO[str], rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
+    """Rows as JSON (one array), JSONL or CSV (lists joined with ' | ')."""
+    if fmt == "json":
+        json.dump(rows, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for row in rows:
+            out.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+    else:
+        writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: " | ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in row.items()})
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _md_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:+.2f}"
+        text = _one_line(str(v if v is not None else ""))
+        return (text if len(text) <= 160 else text[:159] + "…").replace("|", "\\|")
+
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(cell(r.get(c)) for c in columns) + " |" for r in rows]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- commands
+
+
+def _pipeline(args: argparse.Namespace):
+    from .pipeline import Pipeline
+
+    return Pipeline(args.models, threads=args.threads)
+
+
+def _load(args: argparse.Namespace) -> tuple[list[object], list[object]]:
+    rows = list(iter_inputs(args.paths, args.text_column, args.id_column))
+    return [r[0] for r in rows], [r[1] for r in rows]
 
 
 def cmd_sentences(args: argparse.Namespace) -> None:
@@ -51,57 +169,160 @@ def cmd_sentences(args: argparse.Namespace) -> None:
             continue
         out.write(f"## {doc_id} ({len(doc.sentences)} sentences, {len(doc.removed)} spans removed)\n")
         for s in doc.sentences:
-            out.write(f"{s.index:>3} [{s.start}:{s.end}] {s.kind:<8} {' '.join(s.text.split())}\n")
+            out.write(f"{s.index:>3} [{s.start}:{s.end}] {s.kind:<8} {_one_line(s.text)}\n")
         for r in doc.removed:
-            out.write(f"    removed [{r.start}:{r.end}] {r.reason}: {' '.join(text[r.start:r.end].split())!r}\n")
+            out.write(f"    removed [{r.start}:{r.end}] {r.reason}: {_one_line(text[r.start:r.end])!r}\n")
         out.write("\n")
 
 
 def cmd_summarize(args: argparse.Namespace) -> None:
-    from .pipeline import Pipeline
+    from .frames import text_status
 
-    docs = list(iter_text_files(args.paths))
-    ids = [doc_id for doc_id, _ in docs]
-    texts = [text for _, text in docs]
-    pipeline = Pipeline(args.models, threads=args.threads)
+    ids, values = _load(args)
+    statuses = [text_status(v) for v in values]
+    texts = [v if s == "ok" else "" for v, s in zip(values, statuses)]
+    pipeline = _pipeline(args)
     summaries = pipeline.summarize_many(texts, max_sentences=args.sentences, show_progress=sys.stderr.isatty())
-    corpus = pipeline.summarize_corpus(texts, ids, max_sentences=args.corpus_sentences) if len(texts) > 1 else None
-    out = sys.stdout
-    if args.format == "json":
-        payload = {
-            "articles": [
-                {"doc_id": i, "summary": [s.__dict__ for s in summary.sentences]} for i, summary in zip(ids, summaries)
-            ],
-            "corpus": None if corpus is None else [{**s.__dict__, "sources": list(s.sources)} for s in corpus.sentences],
+    good = [(i, t) for i, t, s in zip(ids, texts, statuses) if s == "ok"]
+    corpus = pipeline.summarize_corpus([t for _, t in good], [i for i, _ in good], max_sentences=args.corpus_sentences) if len(good) > 1 else None
+    rows = [
+        {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.__dict__ for x in summary.sentences]}
+        for i, s, summary in zip(ids, statuses, summaries)
+    ]
+    with output(args.output) as out:
+        if args.format == "md":
+            for row in rows:
+                out.write(f"## {row['doc_id']}\n\n")
+                if row["status"] != "ok":
+                    out.write(f"_({row['status']})_\n\n")
+                out.write("".join(f"- {_one_line(x['text'])}\n" for x in row["sentences"]) + "\n")
+            if corpus is not None:
+                out.write(f"## Across all {len(good)} articles\n\n")
+                for s in corpus.sentences:
+                    also = f" (also: {', '.join(map(str, s.sources))})" if s.sources else ""
+                    out.write(f"- {_one_line(s.text)} [{s.doc_id}]{also}\n")
+        elif args.format == "json":
+            corpus_rows = None if corpus is None else [{**s.__dict__, "sources": list(s.sources)} for s in corpus.sentences]
+            json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
+            out.write("\n")
+        else:
+            write_rows(out, [{**r, "sentences": len(r["sentences"])} for r in rows], args.format, ["doc_id", "status", "summary", "sentences"])
+
+
+def _analyze(args: argparse.Namespace):
+    from .frames import analyze_texts
+
+    actors = load_actors(args.actors)
+    ids, values = _load(args)
+    if len(set(map(str, ids))) != len(ids):
+        raise UsageError("article ids are not unique; pass --id-column with a unique column")
+    return analyze_texts(_pipeline(args), values, ids, actors, show_progress=sys.stderr.isatty())
+
+
+def _corpus_rows(corpus) -> list[dict[str, Any]]:
+    return [
+        {
+            "actor": a.name,
+            "kind": a.kind,
+            "score": a.score,
+            "label": a.label,
+            "mentions": a.mentions,
+            "articles": len(a.articles),
+            "evidence": a.evidence.sentence if a.evidence else None,
+            "evidence_doc_id": a.evidence.doc_id if a.evidence else None,
         }
-        json.dump(payload, out, ensure_ascii=False, indent=2)
-        out.write("\n")
-        return
-    for doc_id, summary in zip(ids, summaries):
-        out.write(f"## {doc_id}\n\n")
-        for s in summary.sentences:
-            out.write(f"- {' '.join(s.text.split())}\n")
-        out.write("\n")
-    if corpus is not None:
-        out.write(f"## Across all {len(texts)} articles\n\n{corpus}\n")
+        for a in corpus.actors
+    ]
+
+
+STANCE_MD = ["actor", "kind", "score", "label", "mentions", "evidence"]
+CORPUS_MD = ["actor", "score", "label", "mentions", "articles", "evidence"]
+
+
+def cmd_stance(args: argparse.Namespace) -> None:
+    from .analysis import ACTOR_COLUMNS, actor_rows
+
+    corpus, statuses = _analyze(args)
+    with output(args.output) as out:
+        if args.format == "md":
+            for art, status in zip(corpus, statuses):
+                out.write(f"## {art.doc_id}\n\n")
+                out.write(_md_table(actor_rows(art), STANCE_MD) + "\n" if art.actors else f"_no actors ({status})_\n\n")
+            out.write(f"## Across all {len(corpus)} articles\n\n" + _md_table(_corpus_rows(corpus), CORPUS_MD))
+        elif args.format == "json":
+            payload = {"articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)], "corpus": _corpus_rows(corpus)}
+            json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
+            out.write("\n")
+        else:
+            write_rows(out, [r for a in corpus for r in actor_rows(a)], args.format, ACTOR_COLUMNS)
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    from .analysis import actor_rows
+    from .frames import ARTICLE_COLUMNS, article_rows
+
+    corpus, statuses = _analyze(args)
+    articles = article_rows(corpus, statuses)
+    with output(args.output) as out:
+        if args.format == "md":
+            for art, row in zip(corpus, articles):
+                out.write(f"## {art.doc_id}\n\n")
+                if row["status"] != "ok":
+                    out.write(f"_({row['status']})_\n\n")
+                    continue
+                out.write("".join(f"- {_one_line(s.text)}\n" for s in art.summary.sentences) + "\n")
+                if art.actors:
+                    out.write(_md_table(actor_rows(art), STANCE_MD) + "\n")
+            out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(_corpus_rows(corpus), CORPUS_MD))
+        elif args.format in ("json", "jsonl"):
+            rows = [{**row, "summary_sentences": [s.__dict__ for s in art.summary.sentences], "actor_stance": actor_rows(art)} for art, row in zip(corpus, articles)]
+            if args.format == "jsonl":
+                write_rows(out, rows, "jsonl", [])
+            else:
+                json.dump({"articles": rows, "corpus": _corpus_rows(corpus)}, out, ensure_ascii=False, indent=2, default=str)
+                out.write("\n")
+        else:
+            write_rows(out, articles, "csv", ARTICLE_COLUMNS)
+
+
+# ---------------------------------------------------------------- parser
+
+
+def _add_common(parser: argparse.ArgumentParser, formats: list[str]) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="text files, folders of .txt files, .jsonl or .csv files")
+    parser.add_argument("--text-column", default="text", help="JSONL field / CSV column holding the text (default: text)")
+    parser.add_argument("--id-column", default="id", help="JSONL field / CSV column holding the id (default: id; else file:row)")
+    parser.add_argument("--format", choices=formats, default="md", help="output format (default: md)")
+    parser.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of stdout")
+    parser.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS, then ~/.cache/presslens/models)")
+    parser.add_argument("--threads", type=int, default=None, help="CPU cores to use (default: all)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="presslens", description="Summaries and per-actor stance for news articles.")
+    parser = argparse.ArgumentParser(prog="presslens", description="Summaries and per-actor stance for news articles.", epilog=__doc__.split("\n\n")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser("analyze", help="summary and actor stance per article, actors across all")
+    _add_common(analyze, ["md", "json", "jsonl", "csv"])
+    analyze.add_argument("--actors", default=None, metavar="FILE", help="JSON {actor: [aliases]} (default: discover actors)")
+    analyze.set_defaults(run=cmd_analyze)
+
+    summarize = commands.add_parser("summarize", help="a summary per article and one across all of them")
+    _add_common(summarize, ["md", "json", "jsonl", "csv"])
+    summarize.add_argument("--sentences", type=int, default=3, help="sentences per article summary (default 3)")
+    summarize.add_argument("--corpus-sentences", type=int, default=5, help="sentences in the summary across articles (default 5)")
+    summarize.set_defaults(run=cmd_summarize)
+
+    stance = commands.add_parser("stance", help="per-actor stance table with evidence")
+    _add_common(stance, ["md", "json", "jsonl", "csv"])
+    stance.add_argument("--actors", default=None, metavar="FILE", help="JSON {actor: [aliases]} (default: discover actors)")
+    stance.set_defaults(run=cmd_stance)
+
     sentences = commands.add_parser("sentences", help="split articles into sentences with offsets")
     sentences.add_argument("paths", nargs="+", metavar="PATH", help="text files, or folders of .txt files")
     sentences.add_argument("--format", choices=["text", "jsonl"], default="text")
     sentences.set_defaults(run=cmd_sentences)
-    summarize = commands.add_parser("summarize", help="a summary per article and one across all of them")
-    summarize.add_argument("paths", nargs="+", metavar="PATH", help="text files, or folders of .txt files")
-    summarize.add_argument("--sentences", type=int, default=3, help="sentences per article summary (default 3)")
-    summarize.add_argument("--corpus-sentences", type=int, default=5, help="sentences in the summary across articles (default 5)")
-    summarize.add_argument("--format", choices=["md", "json"], default="md")
-    summarize.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS)")
-    summarize.add_argument("--threads", type=int, default=None)
-    summarize.set_defaults(run=cmd_summarize)
     return parser
 
 
@@ -110,10 +331,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.run(args)
     except (UsageError, PresslensError) as e:
-        print(f"presslens: error: {e}", file=sys.stderr)
+        print(f"presslens: error: {_one_line(str(e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `presslens ... | head` is fine
         return 0
+    except OSError as e:  # e.g. --output into a missing folder
+        print(f"presslens: error: {e.strerror}: {e.filename}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("presslens: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 
