@@ -205,8 +205,10 @@ def cmd_summarize(args: argparse.Namespace) -> None:
             corpus_rows = None if corpus is None else [{**s.__dict__, "sources": list(s.sources)} for s in corpus.sentences]
             json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
+        elif args.format == "jsonl":
+            write_rows(out, rows, "jsonl", [])
         else:
-            write_rows(out, [{**r, "sentences": len(r["sentences"])} for r in rows], args.format, ["doc_id", "status", "summary", "sentences"])
+            write_rows(out, [{**r, "sentences": len(r["sentences"])} for r in rows], "csv", ["doc_id", "status", "summary", "sentences"])
 
 
 def _analyze(args: argparse.Namespace):
