@@ -17,6 +17,11 @@ use crate::text::{self, Document};
 use rayon::prelude::*;
 
 pub const DEFAULT_BATCH_SIZE: usize = 32;
+/// Summaries and actors of an article read at most this many sentences (a long novel pasted into
+/// a news pipeline should cost seconds, not an hour); results say when they were cut.
+pub const DEFAULT_MAX_ARTICLE_SENTENCES: usize = 1000;
+/// A corpus summary compares every sentence with every other: past this it is refused.
+pub const MAX_CORPUS_SENTENCES: usize = 5000;
 
 /// How to build a [`Pipeline`]. Start from `Default` and change what you need with the `with_*` methods.
 #[derive(Debug, Clone)]
@@ -29,6 +34,9 @@ pub struct PipelineOptions {
     /// Total cores presslens may use; 0 means all available.
     pub threads: usize,
     pub batch_size: usize,
+    /// Sentences of an article that summaries and actor analysis read (the rest is ignored and
+    /// the result is flagged as truncated).
+    pub max_article_sentences: usize,
     /// The ONNX Runtime library; `None` reads `$PRESSLENS_ORT_DYLIB` / `$ORT_DYLIB_PATH`.
     pub ort_dylib: Option<PathBuf>,
 }
@@ -41,6 +49,7 @@ impl Default for PipelineOptions {
             stance_model: DEFAULT_STANCE_MODEL.to_owned(),
             threads: 0,
             batch_size: DEFAULT_BATCH_SIZE,
+            max_article_sentences: DEFAULT_MAX_ARTICLE_SENTENCES,
             ort_dylib: None,
         }
     }
@@ -60,6 +69,11 @@ impl PipelineOptions {
     #[must_use]
     pub fn with_batch_size(mut self, batch_size: usize) -> Self {
         self.batch_size = batch_size;
+        self
+    }
+    #[must_use]
+    pub fn with_max_article_sentences(mut self, max: usize) -> Self {
+        self.max_article_sentences = max;
         self
     }
     #[must_use]
@@ -98,6 +112,18 @@ pub struct ArticleAnalysis {
     pub summary: Vec<Pick>,
     /// Actors with at least one mention, most mentioned first.
     pub actors: Vec<ActorStance>,
+    /// Only the first `max_article_sentences` sentences were read.
+    pub truncated: bool,
+}
+
+/// One article's summary.
+#[derive(Debug, Clone)]
+pub struct ArticleSummary {
+    pub document: Document,
+    /// Picks in document order.
+    pub picks: Vec<Pick>,
+    /// Only the first `max_article_sentences` sentences were read.
+    pub truncated: bool,
 }
 
 impl Pipeline {
@@ -105,6 +131,9 @@ impl Pipeline {
     pub fn new(options: PipelineOptions) -> Result<Self> {
         if options.batch_size == 0 {
             return Err(Error::InvalidInput("batch_size must be at least 1".into()));
+        }
+        if options.max_article_sentences == 0 {
+            return Err(Error::InvalidInput("max_article_sentences must be at least 1".into()));
         }
         let threads = if options.threads == 0 {
             std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -168,21 +197,24 @@ impl Pipeline {
 
     /// Segment and summarise many articles: one embedding call for all their sentences, then a
     /// selection per article. Returns each article's document and picks (in document order).
-    pub fn summarize_many<S: AsRef<str> + Sync>(&self, texts: &[S], budget: Budget) -> Result<Vec<(Document, Vec<Pick>)>> {
+    pub fn summarize_many<S: AsRef<str> + Sync>(&self, texts: &[S], budget: Budget) -> Result<Vec<ArticleSummary>> {
         let budget = budget.validate()?;
+        let cap = self.options.max_article_sentences;
         let docs: Vec<Document> = self.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
-        let all: Vec<&str> = docs.iter().flat_map(|d| d.sentences.iter().map(|s| s.text.as_str())).collect();
+        let read = |d: &Document| d.sentences.len().min(cap);
+        let all: Vec<&str> = docs.iter().flat_map(|d| d.sentences[..read(d)].iter().map(|s| s.text.as_str())).collect();
         let embeddings = self.embed(&all)?;
         let weights = SummaryWeights::default();
         let mut offset = 0;
         let mut out = Vec::with_capacity(docs.len());
-        for doc in docs {
-            let n = doc.sentences.len();
+        for document in docs {
+            let n = read(&document);
             let rows = embeddings.slice(ndarray::s![offset..offset + n, ..]);
-            let sentences: Vec<&text::Sentence> = doc.sentences.iter().collect();
+            let sentences: Vec<&text::Sentence> = document.sentences[..n].iter().collect();
             let picks = summarize::summarize_document(&sentences, rows, budget, &weights);
             offset += n;
-            out.push((doc, picks));
+            let truncated = document.sentences.len() > n;
+            out.push(ArticleSummary { document, picks, truncated });
         }
         Ok(out)
     }
@@ -191,6 +223,12 @@ impl Pipeline {
     pub fn summarize_corpus<S: AsRef<str> + Sync>(&self, texts: &[S], max_sentences: usize) -> Result<(Vec<Document>, Vec<usize>, Vec<Pick>)> {
         let docs: Vec<Document> = self.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
         let sentences: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
+        if sentences.len() > MAX_CORPUS_SENTENCES {
+            return Err(Error::InvalidInput(format!(
+                "a corpus summary compares every sentence with every other; these articles have {} sentences (limit {MAX_CORPUS_SENTENCES}): pass the articles of one story, or cluster them first",
+                sentences.len()
+            )));
+        }
         let doc_of: Vec<usize> = docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect();
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
         let embeddings = self.embed(&texts)?;
@@ -204,15 +242,19 @@ impl Pipeline {
     pub fn analyze_many<S: AsRef<str> + Sync>(&self, texts: &[S], actors: Option<&[ActorSpec]>, budget: Budget) -> Result<Vec<ArticleAnalysis>> {
         let summarized = self.summarize_many(texts, budget)?;
         let given = actors.map(Matcher::new);
+        let cap = self.options.max_article_sentences;
         let found: Vec<(Vec<ActorSpec>, Vec<Mention>)> = self.pool.install(|| {
             summarized
                 .par_iter()
-                .map(|(doc, _)| match (actors, &given) {
-                    (Some(specs), Some(matcher)) => (specs.to_vec(), actors::find_mentions(&doc.sentences, matcher)),
-                    _ => {
-                        let specs = actors::discover(&doc.sentences);
-                        let mentions = actors::find_mentions(&doc.sentences, &Matcher::new(&specs));
-                        (specs, mentions)
+                .map(|article| {
+                    let sentences = &article.document.sentences[..article.document.sentences.len().min(cap)];
+                    match (actors, &given) {
+                        (Some(specs), Some(matcher)) => (specs.to_vec(), actors::find_mentions(sentences, matcher)),
+                        _ => {
+                            let specs = actors::discover(sentences);
+                            let mentions = actors::find_mentions(sentences, &Matcher::new(&specs));
+                            (specs, mentions)
+                        }
                     }
                 })
                 .collect()
@@ -220,10 +262,10 @@ impl Pipeline {
         // One model call for every mention of every article: the batches fill up.
         let mut targets: Vec<&str> = Vec::new();
         let mut contexts: Vec<&str> = Vec::new();
-        for ((doc, _), (_, mentions)) in summarized.iter().zip(&found) {
+        for (article, (_, mentions)) in summarized.iter().zip(&found) {
             for m in mentions {
                 targets.push(&m.text);
-                contexts.push(&doc.sentences[m.sentence].text);
+                contexts.push(&article.document.sentences[m.sentence].text);
             }
         }
         let probabilities = if targets.is_empty() {
@@ -233,12 +275,12 @@ impl Pipeline {
         };
         let mut row = 0;
         let mut out = Vec::with_capacity(summarized.len());
-        for ((document, summary), (specs, mentions)) in summarized.into_iter().zip(found) {
+        for (article, (specs, mentions)) in summarized.into_iter().zip(found) {
             let n = mentions.len();
             let rows = probabilities.slice(ndarray::s![row..row + n, ..]);
             row += n;
             let actors = actor_stance::aggregate(&specs, mentions, rows, self.stance_labels);
-            out.push(ArticleAnalysis { document, summary, actors });
+            out.push(ArticleAnalysis { document: article.document, summary: article.picks, actors, truncated: article.truncated });
         }
         Ok(out)
     }

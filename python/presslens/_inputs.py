@@ -3,24 +3,79 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from .exceptions import InputError
 
+Errors = Literal["raise", "skip", "mark"]
+ERROR_MODES = ("raise", "skip", "mark")
+
 
 def require_text(value: object, name: str) -> str:
+    problem = text_problem(value)
+    if problem is not None:
+        raise InputError(f"{name} {problem}.")
+    return value  # type: ignore[return-value]
+
+
+def text_problem(value: object) -> str | None:
+    """Why ``value`` cannot be analysed as text, or None if it can (empty text can: it gives an
+    empty result)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return f"must be a str, got {value!r} (a missing value)"
+    if isinstance(value, (bytes, bytearray)):
+        return "must be a str, got bytes; decode it first: value.decode('utf-8')"
     if not isinstance(value, str):
-        raise InputError(f"{name} must be a str, got {type(value).__name__}; decode bytes first (value.decode('utf-8')).")
-    return value
+        return f"must be a str, got {type(value).__name__}"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "contains unpaired surrogate code points (a bad decode?); clean it: text.encode('utf-8', 'replace').decode()"
+    return None
 
 
-def text_list(values: object, name: str) -> list[str]:
-    """A list of str from a list, tuple, numpy array or pandas Series, naming the first bad item."""
+def status_of(value: object) -> str:
+    """A short status for tables: ok, empty, missing, not text (int), invalid text (...)."""
+    problem = text_problem(value)
+    if problem is None:
+        return "ok" if value.strip() else "empty"  # type: ignore[union-attr]
+    if problem.endswith("(a missing value)"):
+        return "missing"
+    if problem.startswith("must be a str"):
+        return f"not text ({type(value).__name__})"
+    return "invalid text (unpaired surrogates)"
+
+
+def _items(values: object, name: str) -> list[object]:
     if isinstance(values, (str, bytes)):
         raise InputError(f"{name} must be a sequence of str, not a single {type(values).__name__}.")
     if not isinstance(values, Iterable):
         raise InputError(f"{name} must be a sequence of str, got {type(values).__name__}.")
-    items = list(values)
+    return list(values)
+
+
+def text_list(values: object, name: str) -> list[str]:
+    """A list of str from a list, tuple, numpy array or pandas Series, naming the first bad item."""
+    items = _items(values, name)
     for i, item in enumerate(items):
-        if not isinstance(item, str):
-            raise InputError(f"{name}[{i}] is {type(item).__name__} ({item!r:.40}), not str.")
-    return items
+        problem = text_problem(item)
+        if problem is not None:
+            raise InputError(f"{name}[{i}] {problem} ({item!r:.40}).")
+    return items  # type: ignore[return-value]
+
+
+def screen(values: object, name: str, errors: str) -> tuple[list[str], list[str | None]]:
+    """Texts to analyse (bad items replaced by "") and, per item, what was wrong with it.
+
+    ``errors="raise"`` raises :class:`InputError` on the first bad item instead.
+    """
+    if errors not in ERROR_MODES:
+        raise InputError(f"errors must be one of {ERROR_MODES}, got {errors!r}.")
+    items = _items(values, name)
+    problems = [text_problem(item) for item in items]
+    if errors == "raise":
+        for i, problem in enumerate(problems):
+            if problem is not None:
+                raise InputError(f"{name}[{i}] {problem} ({items[i]!r:.40}); pass errors='mark' to flag bad rows or errors='skip' to leave them out.")
+    return [item if p is None else "" for item, p in zip(items, problems)], problems  # type: ignore[misc]

@@ -83,6 +83,10 @@ class Analysis:
     sentences: tuple[Sentence, ...]
     summary: Summary
     actors: tuple[ActorStance, ...]
+    truncated: bool = False
+    """The article was longer than ``Pipeline(max_article_sentences=...)``: only its start was read."""
+    error: str | None = None
+    """Why this row could not be analysed (``errors="mark"``); None when it was."""
 
     def actor(self, name: str) -> ActorStance:
         """The actor called ``name`` (exact display name)."""
@@ -281,9 +285,9 @@ def build_analysis(doc_id: Hashable, raw: tuple) -> Analysis:
     """An :class:`Analysis` from the native tuples."""
     from .summary import SummarySentence
 
-    raw_sentences, raw_summary, raw_actors = raw
+    raw_sentences, raw_summary, raw_actors, truncated = raw
     sentences = tuple(Sentence(text=t, start=a, end=b, index=i, paragraph=p, kind=k) for t, a, b, i, p, k in raw_sentences)
-    summary = Summary([SummarySentence(text=t, start=a, end=b, index=i, score=sc) for i, t, a, b, sc, _ in raw_summary])
+    summary = Summary([SummarySentence(text=t, start=a, end=b, index=i, score=sc) for i, t, a, b, sc, _ in raw_summary], doc_id=doc_id, truncated=truncated)
     actors = []
     for name, kind, score, label, raw_mentions, positive, negative in raw_actors:
         mentions = tuple(
@@ -301,7 +305,7 @@ def build_analysis(doc_id: Hashable, raw: tuple) -> Analysis:
                 negative_evidence=tuple(mentions[i] for i in negative),
             )
         )
-    return Analysis(doc_id=doc_id, sentences=sentences, summary=summary, actors=tuple(actors))
+    return Analysis(doc_id=doc_id, sentences=sentences, summary=summary, actors=tuple(actors), truncated=truncated)
 
 
 def build_corpus(articles: list[Analysis]) -> CorpusAnalysis:

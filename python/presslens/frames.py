@@ -11,6 +11,7 @@ from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .analysis import ActorsArg, CorpusAnalysis
+from ._inputs import status_of
 from .exceptions import InputError
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 
     from .pipeline import Pipeline
 
-ARTICLE_COLUMNS = ["doc_id", "status", "summary", "sentences", "actors", "top_actors"]
+ARTICLE_COLUMNS = ["doc_id", "status", "summary", "truncated", "sentences", "actors", "top_actors"]
 
 
 class Frames(NamedTuple):
@@ -36,14 +37,9 @@ class Frames(NamedTuple):
 
 
 def text_status(value: object) -> str:
-    """``ok`` for analysable text, else why not: ``missing``, ``empty``, ``not text (int)``."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "missing"
-    if not isinstance(value, str):
-        return f"not text ({type(value).__name__})"
-    if not value.strip():
-        return "empty"
-    return "ok"
+    """``ok`` for analysable text, else why not: ``empty``, ``missing``, ``not text (int)``,
+    ``invalid text (unpaired surrogates)``."""
+    return status_of(value)
 
 
 def article_rows(corpus: CorpusAnalysis, statuses: list[str]) -> list[dict[str, Any]]:
@@ -54,6 +50,7 @@ def article_rows(corpus: CorpusAnalysis, statuses: list[str]) -> list[dict[str, 
                 "doc_id": art.doc_id,
                 "status": status,
                 "summary": str(art.summary) if status == "ok" else None,
+                "truncated": art.truncated,
                 "sentences": len(art.sentences),
                 "actors": len(art.actors),
                 "top_actors": "; ".join(f"{a.name} ({a.score:+.2f})" for a in art.actors[:5]),
@@ -66,7 +63,7 @@ def analyze_texts(pipeline: Pipeline, values: Iterable[object], ids: list[Hashab
     """Analyse every row; rows that are not analysable text go through as empty articles."""
     values = list(values)
     statuses = [text_status(v) for v in values]
-    texts = [v if s == "ok" else "" for v, s in zip(values, statuses)]  # type: ignore[misc]
+    texts = [v if s in ("ok", "empty") else "" for v, s in zip(values, statuses)]  # type: ignore[misc]
     return pipeline.analyze_many(texts, ids, actors, **options), statuses
 
 

@@ -10,7 +10,7 @@ from typing import Any, Hashable, Union, overload
 import numpy as np
 
 from . import _native
-from ._inputs import require_text, text_list
+from ._inputs import Errors, require_text, screen, text_list
 from ._runtime import find_ort_library
 from .analysis import ActorsArg, Analysis, CorpusAnalysis, build_analysis, build_corpus, normalise_actors
 from .exceptions import InputError
@@ -33,6 +33,8 @@ class Pipeline:
             Default: all available.
         batch_size: sentences per model call. Inputs are sorted by length and each batch is
             padded only to its own longest item.
+        max_article_sentences: summaries and actor analysis read at most this many sentences of an
+            article (results longer than that say ``truncated=True``).
         embedding_model, stance_model: folder names of the two models inside ``models``.
 
     Everything is loaded here, so a missing or broken model or runtime raises now
@@ -45,6 +47,7 @@ class Pipeline:
         *,
         threads: int | None = None,
         batch_size: int = 32,
+        max_article_sentences: int = 1000,
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
         stance_model: str = DEFAULT_STANCE_MODEL,
     ) -> None:
@@ -52,10 +55,13 @@ class Pipeline:
             raise InputError(f"threads must be a positive int or None (all cores), got {threads!r}.")
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InputError(f"batch_size must be a positive int, got {batch_size!r}.")
+        if not isinstance(max_article_sentences, int) or max_article_sentences < 1:
+            raise InputError(f"max_article_sentences must be a positive int, got {max_article_sentences!r}.")
         self._config: dict[str, Any] = {
             "models": None if models is None else os.fspath(models),
             "threads": threads,
             "batch_size": batch_size,
+            "max_article_sentences": max_article_sentences,
             "embedding_model": embedding_model,
             "stance_model": stance_model,
         }
@@ -63,6 +69,7 @@ class Pipeline:
             self._config["models"],
             threads=threads or 0,
             batch_size=batch_size,
+            max_article_sentences=max_article_sentences,
             embedding_model=embedding_model,
             stance_model=stance_model,
             ort_dylib=str(find_ort_library()),
@@ -146,7 +153,7 @@ class Pipeline:
         counts as an alias) or a list of names; ``None`` discovers people, countries and
         organisations in the text. Matching is whole-word, case-aware and accent-blind.
         """
-        return self.analyze_many([require_text(text, "text")], [doc_id], actors, max_sentences=max_sentences)[0]
+        return self.analyze_many([require_text(text, "text")], [doc_id], actors, max_sentences=max_sentences).articles[0]
 
     def analyze_many(
         self,
@@ -155,30 +162,28 @@ class Pipeline:
         actors: ActorsArg = None,
         *,
         max_sentences: int = 3,
+        errors: Errors = "raise",
         show_progress: bool = False,
         chunk_size: int = 64,
     ) -> CorpusAnalysis:
         """:meth:`analyze` for many articles, in parallel, in input order, plus the actors merged
         across articles (:attr:`CorpusAnalysis.actors`). ``ids`` name the articles (default:
         positions). With ``actors=None`` each article's actors are discovered in that article
-        alone, so its result does not depend on the rest of the batch.
+        alone, so its result does not depend on the rest of the batch. ``errors``, progress and
+        Ctrl-C work as in :meth:`summarize_many`; a marked row is an empty :class:`Analysis` with
+        ``.error`` set.
         """
-        texts = text_list(texts, "texts")
+        texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
         given = normalise_actors(actors)
         budget, value = _budget(max_sentences, None, None)
-        bar = _progress(len(texts), show_progress, "analyze")
         articles: list[Analysis] = []
-        try:
-            for begin in range(0, len(texts), max(1, chunk_size)):
-                chunk = texts[begin : begin + chunk_size]
-                for offset, raw in enumerate(self._inner.analyze_many(chunk, given, budget, value)):
-                    articles.append(build_analysis(ids[begin + offset], raw))
-                if bar is not None:
-                    bar.update(len(chunk))
-        finally:
-            if bar is not None:
-                bar.close()
+        for position, raw in self._chunked(texts, chunk_size, show_progress, "analyze", lambda chunk: self._inner.analyze_many(chunk, given, budget, value)):
+            problem = problems[position]
+            if problem is None:
+                articles.append(build_analysis(ids[position], raw))
+            elif errors == "mark":
+                articles.append(Analysis(doc_id=ids[position], sentences=(), summary=Summary([], doc_id=ids[position], error=problem), actors=(), error=problem))
         return build_corpus(articles)
 
     def summarize(self, text: str, *, max_sentences: int | None = 3, max_words: int | None = None, ratio: float | None = None) -> Summary:
@@ -188,7 +193,7 @@ class Pipeline:
         else ``max_sentences``. Asking for more sentences than exist returns all candidates; an empty
         article gives an empty summary. Headlines and sentences under five words are never chosen.
         """
-        return self.summarize_many([require_text(text, "text")], max_sentences=max_sentences, max_words=max_words, ratio=ratio)[0]
+        return self.summarize_many([require_text(text, "text")], max_sentences=max_sentences, max_words=max_words, ratio=ratio, ids=[None])[0]
 
     def summarize_many(
         self,
@@ -197,27 +202,50 @@ class Pipeline:
         max_sentences: int | None = 3,
         max_words: int | None = None,
         ratio: float | None = None,
+        ids: Sequence[Hashable] | None = None,
+        errors: Errors = "raise",
         show_progress: bool = False,
         chunk_size: int = 64,
     ) -> list[Summary]:
         """Summaries of many articles, in input order; work runs in parallel in Rust.
 
-        ``show_progress=True`` draws a tqdm bar (work goes in chunks of ``chunk_size`` articles,
-        and Ctrl-C stops between chunks).
+        ``errors``: what to do with an item that is not text (None, bytes, numbers, unpaired
+        surrogates): ``"raise"`` an :class:`InputError` naming it, ``"mark"`` it (its summary is
+        empty with ``.error`` set), or ``"skip"`` it (left out; ``.doc_id`` tells the rest apart).
+        ``show_progress=True`` draws a tqdm bar; work goes in chunks of ``chunk_size`` articles and
+        Ctrl-C stops between chunks.
         """
-        texts = text_list(texts, "texts")
+        texts, problems = screen(texts, "texts", errors)
+        ids = _ids(ids, len(texts))
         budget, value = _budget(max_sentences, max_words, ratio)
-        chunks = [texts[i : i + chunk_size] for i in range(0, len(texts), max(1, chunk_size))]
-        bar = _progress(len(texts), show_progress, "summarize")
         results: list[Summary] = []
-        for chunk in chunks:
-            for picks in self._inner.summarize_many(chunk, budget, value):
-                results.append(Summary([SummarySentence(text=t, start=a, end=b, index=i, score=sc) for i, t, a, b, sc, _ in picks]))
-            if bar is not None:
-                bar.update(len(chunk))
-        if bar is not None:
-            bar.close()
+        for begin, raw in self._chunked(texts, chunk_size, show_progress, "summarize", lambda chunk: self._inner.summarize_many(chunk, budget, value)):
+            picks, truncated = raw
+            problem = problems[begin]
+            if problem is not None:
+                if errors == "mark":
+                    results.append(Summary([], doc_id=ids[begin], error=problem))
+                continue
+            sentences = [SummarySentence(text=t, start=a, end=b, index=i, score=sc) for i, t, a, b, sc, _ in picks]
+            results.append(Summary(sentences, doc_id=ids[begin], truncated=truncated))
         return results
+
+    def _chunked(self, texts: list[str], chunk_size: int, show_progress: bool, what: str, work):
+        """Run ``work`` over chunks of ``texts``; yield (input position, result) in input order,
+        updating a progress bar. Ctrl-C lands between chunks."""
+        if not isinstance(chunk_size, int) or chunk_size < 1:
+            raise InputError(f"chunk_size must be a positive int, got {chunk_size!r}.")
+        bar = _progress(len(texts), show_progress, what)
+        try:
+            for begin in range(0, len(texts), chunk_size):
+                chunk = texts[begin : begin + chunk_size]
+                for offset, raw in enumerate(work(chunk)):
+                    yield begin + offset, raw
+                if bar is not None:
+                    bar.update(len(chunk))
+        finally:
+            if bar is not None:
+                bar.close()
 
     def summarize_corpus(self, texts: Iterable[str], ids: Sequence[object] | None = None, *, max_sentences: int = 5) -> CorpusSummary:
         """One summary across articles on the same story.

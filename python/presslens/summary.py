@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 
 
@@ -14,7 +15,7 @@ class SummarySentence:
     index: int
     """Position of the sentence in the article (see :func:`presslens.segment`)."""
     score: float
-    """Salience: embedding centrality + centroid similarity + lead prior."""
+    """Salience: centrality on the lexical + embedding sentence graph, plus centroid similarity."""
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,12 @@ class Summary:
     """An extractive summary of one article, sentences in document order."""
 
     sentences: list[SummarySentence] = field(default_factory=list)
+    doc_id: Hashable | None = None
+    """The article's id (its position unless ids were given)."""
+    truncated: bool = False
+    """The article was longer than ``Pipeline(max_article_sentences=...)``: only its start was read."""
+    error: str | None = None
+    """Why this row could not be summarised (``errors="mark"``); None when it was."""
 
     def __str__(self) -> str:
         return " ".join(" ".join(s.text.split()) for s in self.sentences)

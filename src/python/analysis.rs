@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 
-use super::errors::to_py;
+use super::errors::{detached, to_py};
 use super::offsets::{char_indices_of, CharOffsets};
 use super::{kind_name, parse_budget, PickTuple, PyPipeline, SentenceTuple};
 use crate::actor_stance::{self, ActorStance, ScoredMention};
@@ -15,7 +15,7 @@ type MentionTuple = (String, usize, usize, usize, f32, f32, f32, f32, f32);
 /// (name, kind, score, label, mentions, positive evidence, negative evidence): evidence as
 /// indices into the mentions.
 type ActorTuple = (String, &'static str, f32, &'static str, Vec<MentionTuple>, Vec<usize>, Vec<usize>);
-pub(crate) type ArticleTuple = (Vec<SentenceTuple>, Vec<PickTuple>, Vec<ActorTuple>);
+pub(crate) type ArticleTuple = (Vec<SentenceTuple>, Vec<PickTuple>, Vec<ActorTuple>, bool);
 
 fn article_tuple(text: &str, analysis: &ArticleAnalysis) -> ArticleTuple {
     let doc = &analysis.document;
@@ -47,14 +47,14 @@ fn article_tuple(text: &str, analysis: &ArticleAnalysis) -> ArticleTuple {
             (a.name.clone(), a.kind.as_str(), a.score, a.label.as_str(), mentions, a.positive_evidence.clone(), a.negative_evidence.clone())
         })
         .collect();
-    (sentences, summary, actors)
+    (sentences, summary, actors, analysis.truncated)
 }
 
 /// Body of `NativePipeline.analyze_many` (see `mod.rs`).
 pub(crate) fn analyze_many(pipeline: &PyPipeline, py: Python<'_>, texts: Vec<String>, actors: Option<Vec<(String, Vec<String>)>>, budget: &str, value: f64) -> PyResult<Vec<ArticleTuple>> {
     let budget = parse_budget(budget, value)?;
     let specs: Option<Vec<ActorSpec>> = actors.map(|list| list.into_iter().map(|(name, aliases)| ActorSpec::given(name, aliases)).collect());
-    py.detach(|| {
+    detached(py, || {
         let results = pipeline.inner.analyze_many(&texts, specs.as_deref(), budget).map_err(to_py)?;
         Ok(results.iter().zip(&texts).map(|(analysis, text)| article_tuple(text, analysis)).collect())
     })

@@ -16,7 +16,7 @@ use pyo3::prelude::*;
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::summarize::Budget;
 use crate::text::{self, SentenceKind};
-use errors::to_py;
+use errors::{detached, to_py};
 use offsets::CharOffsets;
 
 /// (text, start, end, index, paragraph, kind), offsets in code points.
@@ -26,8 +26,8 @@ type RemovedTuple = (usize, usize, String);
 
 /// Segment one text; offsets are Python `str` indices (code points), not bytes.
 #[pyfunction]
-fn segment(py: Python<'_>, text: String) -> (Vec<SentenceTuple>, Vec<RemovedTuple>) {
-    py.detach(|| {
+fn segment(py: Python<'_>, text: String) -> PyResult<(Vec<SentenceTuple>, Vec<RemovedTuple>)> {
+    detached(py, || {
         let doc = text::segment(&text);
         let mut chars = CharOffsets::new(&text);
         let sentences = doc
@@ -47,7 +47,7 @@ fn segment(py: Python<'_>, text: String) -> (Vec<SentenceTuple>, Vec<RemovedTupl
                 (start, end, r.reason)
             })
             .collect();
-        (sentences, removed)
+        Ok((sentences, removed))
     })
 }
 
@@ -76,17 +76,19 @@ pub(crate) struct PyPipeline {
 #[pymethods]
 impl PyPipeline {
     #[new]
-    #[pyo3(signature = (models=None, *, threads=0, batch_size=32, embedding_model=None, stance_model=None, ort_dylib=None))]
+    #[pyo3(signature = (models=None, *, threads=0, batch_size=32, max_article_sentences=1000, embedding_model=None, stance_model=None, ort_dylib=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         models: Option<PathBuf>,
         threads: usize,
         batch_size: usize,
+        max_article_sentences: usize,
         embedding_model: Option<String>,
         stance_model: Option<String>,
         ort_dylib: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let mut options = PipelineOptions::default().with_threads(threads).with_batch_size(batch_size);
+        let mut options = PipelineOptions::default().with_threads(threads).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences);
         if let Some(dir) = models {
             options = options.with_models_dir(dir);
         }
@@ -99,38 +101,41 @@ impl PyPipeline {
         if let Some(path) = ort_dylib {
             options = options.with_ort_dylib(path);
         }
-        let inner = py.detach(|| Pipeline::new(options)).map_err(to_py)?;
+        let inner = detached(py, || Pipeline::new(options).map_err(to_py))?;
         Ok(Self { inner })
     }
 
     fn embed<'py>(&self, py: Python<'py>, texts: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
-        let array = py.detach(|| self.inner.embed(&texts)).map_err(to_py)?;
+        let array = detached(py, || self.inner.embed(&texts).map_err(to_py))?;
         Ok(array.into_pyarray(py))
     }
 
     fn target_sentiment<'py>(&self, py: Python<'py>, targets: Vec<String>, sentences: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
-        let array = py.detach(|| self.inner.target_sentiment(&targets, &sentences)).map_err(to_py)?;
+        let array = detached(py, || self.inner.target_sentiment(&targets, &sentences).map_err(to_py))?;
         Ok(array.into_pyarray(py))
     }
 
-    /// Per text: the picks as (sentence index, text, start, end, score, kind), offsets in code points.
-    fn summarize_many(&self, py: Python<'_>, texts: Vec<String>, budget: &str, value: f64) -> PyResult<Vec<Vec<PickTuple>>> {
+    /// Per text: (picks as (sentence index, text, start, end, score, kind), truncated), offsets in
+    /// code points.
+    fn summarize_many(&self, py: Python<'_>, texts: Vec<String>, budget: &str, value: f64) -> PyResult<Vec<(Vec<PickTuple>, bool)>> {
         let budget = parse_budget(budget, value)?;
-        py.detach(|| {
+        detached(py, || {
             let results = self.inner.summarize_many(&texts, budget).map_err(to_py)?;
             Ok(results
                 .iter()
                 .zip(&texts)
-                .map(|((doc, picks), text)| {
+                .map(|(article, text)| {
                     let mut chars = CharOffsets::new(text);
-                    picks
+                    let picks = article
+                        .picks
                         .iter()
                         .map(|p| {
-                            let s = &doc.sentences[p.sentence];
+                            let s = &article.document.sentences[p.sentence];
                             let (start, end) = chars.span(s.start, s.end);
                             (s.index, s.text.clone(), start, end, p.score, kind_name(s.kind))
                         })
-                        .collect()
+                        .collect();
+                    (picks, article.truncated)
                 })
                 .collect())
         })
@@ -138,7 +143,7 @@ impl PyPipeline {
 
     /// Corpus picks as (doc, sentence index, text, start, end, score, [(doc, sentence index)...]).
     fn summarize_corpus(&self, py: Python<'_>, texts: Vec<String>, max_sentences: usize) -> PyResult<Vec<CorpusPickTuple>> {
-        py.detach(|| {
+        detached(py, || {
             let (docs, doc_of, picks) = self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py)?;
             let flat: Vec<&crate::text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
             Ok(picks

@@ -142,7 +142,7 @@ def test_bad_actor_arguments_raise_input_error(pipeline, actors, message):
 def test_tables(corpus):
     pd = pytest.importorskip("pandas")
     table = corpus.to_pandas()
-    assert list(table.columns[:7]) == ["doc_id", "actor", "kind", "score", "label", "mentions", "evidence"]
+    assert list(table.columns[:8]) == ["doc_id", "actor", "corpus_actor", "kind", "score", "label", "mentions", "evidence"]
     assert len(table) == sum(len(a.actors) for a in corpus)
     assert set(table["doc_id"]) == {a.doc_id for a in corpus}
     mentions = corpus.mentions_frame()

@@ -27,7 +27,7 @@ def test_input_order_is_kept_despite_length_sorting(pipeline):
 
 
 def test_bad_items_are_named(pipeline):
-    with pytest.raises(presslens.InputError, match=r"texts\[1\] is NoneType"):
+    with pytest.raises(presslens.InputError, match=r"texts\[1\] must be a str, got None"):
         pipeline.embed(["fine", None])
     with pytest.raises(presslens.InputError, match="2 mentions but 1 sentences"):
         pipeline.target_sentiment(["a", "b"], ["one sentence"])

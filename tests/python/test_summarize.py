@@ -96,5 +96,5 @@ def test_summarize_cli_on_seeds():
     assert not any(b in result.stdout for b in BOILERPLATE)
     as_json = subprocess.run([sys.executable, "-m", "presslens.cli", "summarize", "seeds/", "--format", "json"], capture_output=True, text=True, cwd=ROOT)
     payload = json.loads(as_json.stdout)
-    assert [len(a["summary"]) for a in payload["articles"]] == [3] * 5
+    assert [len(a["sentences"]) for a in payload["articles"]] == [3] * 5
     assert len(payload["corpus"]) == 5
