@@ -21,10 +21,9 @@ pub struct Embedder {
 
 impl Embedder {
     pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize) -> Result<Self> {
-        Ok(Self {
-            tokenizer: TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::Single)?,
-            model: OnnxModel::load(environment, files, intra_threads, OUTPUT)?,
-        })
+        let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::Single)?;
+        crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
+        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, OUTPUT)? })
     }
 
     pub fn model_name(&self) -> &str {

@@ -78,3 +78,22 @@ pub fn locate(name: &str, explicit_root: Option<&Path>) -> Result<ModelFiles> {
         ),
     })
 }
+
+/// The tokenizer must belong to the model: every token id it can produce needs a row in the
+/// model's embedding table (`vocab_size` in config.json). A mismatched pair would otherwise run
+/// and give garbage, or fail deep inside ONNX Runtime at the first long word.
+pub fn check_tokenizer_fits(files: &ModelFiles, tokenizer_vocabulary: usize) -> Result<()> {
+    let bad = |reason: String| Error::ModelFile { path: files.config.clone(), reason };
+    let raw = std::fs::read_to_string(&files.config).map_err(|e| bad(e.to_string()))?;
+    let config: serde_json::Value = serde_json::from_str(&raw).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    let Some(model_vocabulary) = config.get("vocab_size").and_then(serde_json::Value::as_u64) else {
+        return Ok(()); // not every architecture states it; the test run at load still checks the pair
+    };
+    if tokenizer_vocabulary as u64 > model_vocabulary {
+        return Err(Error::contract(
+            &files.name,
+            format!("tokenizer.json has {tokenizer_vocabulary} tokens but the model only {model_vocabulary} (config.json vocab_size): they are not a pair; put the model's own tokenizer.json beside it"),
+        ));
+    }
+    Ok(())
+}

@@ -104,6 +104,22 @@ pub struct Pipeline {
     pool: rayon::ThreadPool,
 }
 
+/// One tiny inference per model at load time: a model whose graph loads but cannot run on the
+/// contract's inputs (wrong shapes inside, a tokenizer from another model) fails here, in
+/// `Pipeline::new`, not in the middle of a user's batch.
+fn test_run(embedder: &Embedder, stance: &TargetSentiment) -> Result<()> {
+    let failed = |model: &str, e: Error| Error::contract(model, format!("it failed a test run on one sentence: {e}"));
+    let vectors = embedder.embed(&["Presslens checks its models."], 1).map_err(|e| failed(embedder.model_name(), e))?;
+    if vectors.iter().any(|v| !v.is_finite()) {
+        return Err(Error::contract(embedder.model_name(), "it produced non-finite embeddings on a test sentence"));
+    }
+    let probabilities = stance.predict(&["Presslens"], &["Presslens checks its models."], 1).map_err(|e| failed(stance.model_name(), e))?;
+    if probabilities.iter().any(|p| !p.is_finite()) {
+        return Err(Error::contract(stance.model_name(), "it produced non-finite probabilities on a test pair"));
+    }
+    Ok(())
+}
+
 /// Everything presslens reads out of one article.
 #[derive(Debug, Clone)]
 pub struct ArticleAnalysis {
@@ -147,6 +163,7 @@ impl Pipeline {
         let embedder = Embedder::load(&environment, &embedding_files, threads)?;
         let stance = TargetSentiment::load(&environment, &stance_files, threads)?;
         let stance_labels = LabelIndex::from_labels(stance.model_name(), stance.labels())?;
+        test_run(&embedder, &stance)?;
         let model_dirs = (embedding_files.dir, stance_files.dir);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)

@@ -25,11 +25,9 @@ impl TargetSentiment {
     pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize) -> Result<Self> {
         let labels = read_labels(files)?;
         let contract = OutputContract { name: "logits", rank: 2, width: labels.len() };
-        Ok(Self {
-            tokenizer: TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::PairSecondOnly)?,
-            model: OnnxModel::load(environment, files, intra_threads, contract)?,
-            labels,
-        })
+        let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::PairSecondOnly)?;
+        crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
+        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, contract)?, labels })
     }
 
     /// Class names in the order of the model's output (`id2label` of config.json).

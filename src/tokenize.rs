@@ -25,6 +25,11 @@ pub struct TextTokenizer {
 }
 
 impl TextTokenizer {
+    /// Number of token ids this tokenizer can produce (added tokens included).
+    pub fn vocabulary_size(&self) -> usize {
+        self.inner.get_vocab_size(true)
+    }
+
     pub fn from_file(path: &Path, max_tokens: usize, truncation: Truncation) -> Result<Self> {
         let file_error = |reason: String| Error::ModelFile { path: path.to_path_buf(), reason };
         let mut inner = tokenizers::Tokenizer::from_file(path).map_err(|e| file_error(e.to_string()))?;

@@ -125,7 +125,10 @@ fn bullet_marker_len(line: &str) -> usize {
 
 /// The line ends with sentence-closing punctuation, possibly followed by closing quotes or brackets.
 pub fn ends_with_terminal(line: &str) -> bool {
-    let trimmed = line.trim_end_matches(|c: char| super::sentences::is_closer(c));
+    // Closing quotes and brackets, and trailing emoji and other symbols ("Great news! 🎉"), sit
+    // after the full stop that decides.
+    let decoration = |c: char| !c.is_ascii() && !c.is_alphanumeric() && !super::sentences::is_terminator(c);
+    let trimmed = line.trim_end_matches(|c: char| super::sentences::is_closer(c) || c.is_whitespace() || decoration(c));
     trimmed.ends_with(|c: char| super::sentences::is_terminator(c))
 }
 
