@@ -20,10 +20,15 @@ pub struct Embedder {
 }
 
 impl Embedder {
-    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize) -> Result<Self> {
+    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize, device: crate::onnx::Device) -> Result<Self> {
         let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::Single)?;
         crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
-        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, OUTPUT)? })
+        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, device, OUTPUT)? })
+    }
+
+    /// Seconds spent inside ONNX Runtime's `run` so far.
+    pub fn run_seconds(&self) -> f64 {
+        self.model.run_seconds()
     }
 
     pub fn model_name(&self) -> &str {

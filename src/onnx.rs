@@ -4,7 +4,9 @@
 //! model holds one session behind a `Mutex`. Callers tokenise outside the lock and hold it only for
 //! `run` and the read-out of the output.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use ort::environment::Environment;
 use ort::session::builder::GraphOptimizationLevel;
@@ -16,6 +18,16 @@ use crate::error::{Error, Result};
 use crate::models::ModelFiles;
 
 const KNOWN_INPUTS: [&str; 3] = ["input_ids", "attention_mask", "token_type_ids"];
+
+/// Where inference runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Device {
+    #[default]
+    Cpu,
+    /// NVIDIA GPU through ONNX Runtime's CUDA execution provider (needs the onnxruntime-gpu build
+    /// of the library, with CUDA and cuDNN installed).
+    Cuda,
+}
 
 /// What a model must produce: one float32 output of the given rank whose last axis has `width`.
 #[derive(Debug, Clone, Copy)]
@@ -30,13 +42,20 @@ pub struct OnnxModel {
     session: Mutex<Session>,
     wants_type_ids: bool,
     output: OutputContract,
+    /// Wall time spent inside `Session::run`, for the benchmark's "time outside ONNX" figure.
+    run_nanos: AtomicU64,
 }
 
 impl OnnxModel {
-    pub fn load(environment: &Environment, files: &ModelFiles, intra_threads: usize, output: OutputContract) -> Result<Self> {
+    pub fn load(environment: &Environment, files: &ModelFiles, intra_threads: usize, device: Device, output: OutputContract) -> Result<Self> {
         let ort_error = |e: ort::Error| Error::ModelFile { path: files.onnx.clone(), reason: e.to_string() };
-        let session = Session::builder(environment)
-            .map_err(ort_error)?
+        let mut builder = Session::builder(environment).map_err(ort_error)?;
+        if device == Device::Cuda {
+            builder = builder.with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()]).map_err(|e| {
+                Error::RuntimeLibrary(format!("the CUDA execution provider is not available ({e}); install onnxruntime-gpu with CUDA 12 and cuDNN 9, or use device=\"cpu\""))
+            })?;
+        }
+        let session = builder
             .with_optimization_level(GraphOptimizationLevel::Level3)
             .map_err(|e| ort_error(e.into()))?
             .with_intra_threads(intra_threads.max(1))
@@ -47,11 +66,16 @@ impl OnnxModel {
             .map_err(ort_error)?;
         let wants_type_ids = check_inputs(&files.name, &session)?;
         check_output(&files.name, &session, output)?;
-        Ok(Self { name: files.name.clone(), session: Mutex::new(session), wants_type_ids, output })
+        Ok(Self { name: files.name.clone(), session: Mutex::new(session), wants_type_ids, output, run_nanos: AtomicU64::new(0) })
     }
 
     pub fn name(&self) -> &str {
         &self.name
+    }
+
+    /// Total seconds spent inside ONNX Runtime's `run` since the model was loaded.
+    pub fn run_seconds(&self) -> f64 {
+        self.run_nanos.load(Ordering::Relaxed) as f64 * 1e-9
     }
 
     fn tensor<'a>(&self, shape: [usize; 2], data: &'a [i64]) -> Result<TensorRef<'a, i64>> {
@@ -69,7 +93,9 @@ impl OnnxModel {
             inputs.push(("token_type_ids", self.tensor(shape, &batch.type_ids)?));
         }
         let mut session = self.session.lock().map_err(|_| Error::Poisoned("ONNX session"))?;
+        let started = Instant::now();
         let outputs = session.run(inputs).map_err(|e| Error::inference(&self.name, e))?;
+        self.run_nanos.fetch_add(u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX), Ordering::Relaxed);
         let value = outputs
             .get(self.output.name)
             .ok_or_else(|| Error::contract(&self.name, format!("no output named `{}`", self.output.name)))?;

@@ -10,6 +10,7 @@ use crate::actors::{self, ActorSpec, Matcher, Mention};
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
+pub use crate::onnx::Device;
 use crate::runtime;
 use crate::stance::TargetSentiment;
 use crate::summarize::{self, Budget, Pick, SummaryWeights};
@@ -37,6 +38,7 @@ pub struct PipelineOptions {
     /// Sentences of an article that summaries and actor analysis read (the rest is ignored and
     /// the result is flagged as truncated).
     pub max_article_sentences: usize,
+    pub device: Device,
     /// The ONNX Runtime library; `None` reads `$PRESSLENS_ORT_DYLIB` / `$ORT_DYLIB_PATH`.
     pub ort_dylib: Option<PathBuf>,
 }
@@ -50,6 +52,7 @@ impl Default for PipelineOptions {
             threads: 0,
             batch_size: DEFAULT_BATCH_SIZE,
             max_article_sentences: DEFAULT_MAX_ARTICLE_SENTENCES,
+            device: Device::Cpu,
             ort_dylib: None,
         }
     }
@@ -69,6 +72,11 @@ impl PipelineOptions {
     #[must_use]
     pub fn with_batch_size(mut self, batch_size: usize) -> Self {
         self.batch_size = batch_size;
+        self
+    }
+    #[must_use]
+    pub fn with_device(mut self, device: Device) -> Self {
+        self.device = device;
         self
     }
     #[must_use]
@@ -160,8 +168,8 @@ impl Pipeline {
         let root = options.models_dir.as_deref();
         let embedding_files = models::locate(&options.embedding_model, root)?;
         let stance_files = models::locate(&options.stance_model, root)?;
-        let embedder = Embedder::load(&environment, &embedding_files, threads)?;
-        let stance = TargetSentiment::load(&environment, &stance_files, threads)?;
+        let embedder = Embedder::load(&environment, &embedding_files, threads, options.device)?;
+        let stance = TargetSentiment::load(&environment, &stance_files, threads, options.device)?;
         let stance_labels = LabelIndex::from_labels(stance.model_name(), stance.labels())?;
         test_run(&embedder, &stance)?;
         let model_dirs = (embedding_files.dir, stance_files.dir);
@@ -193,6 +201,11 @@ impl Pipeline {
 
     pub fn embedder(&self) -> &Embedder {
         &self.embedder
+    }
+
+    /// Seconds both models have spent inside ONNX Runtime's `run` since loading (all threads).
+    pub fn onnx_run_seconds(&self) -> f64 {
+        self.embedder.run_seconds() + self.stance.run_seconds()
     }
 
     pub fn stance_labels(&self) -> &[String] {

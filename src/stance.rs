@@ -22,17 +22,22 @@ pub struct TargetSentiment {
 }
 
 impl TargetSentiment {
-    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize) -> Result<Self> {
+    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize, device: crate::onnx::Device) -> Result<Self> {
         let labels = read_labels(files)?;
         let contract = OutputContract { name: "logits", rank: 2, width: labels.len() };
         let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::PairSecondOnly)?;
         crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
-        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, contract)?, labels })
+        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, device, contract)?, labels })
     }
 
     /// Class names in the order of the model's output (`id2label` of config.json).
     pub fn labels(&self) -> &[String] {
         &self.labels
+    }
+
+    /// Seconds spent inside ONNX Runtime's `run` so far.
+    pub fn run_seconds(&self) -> f64 {
+        self.model.run_seconds()
     }
 
     pub fn model_name(&self) -> &str {

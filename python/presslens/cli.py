@@ -287,6 +287,18 @@ def cmd_analyze(args: argparse.Namespace) -> None:
             write_rows(out, articles, "csv", ARTICLE_COLUMNS)
 
 
+def cmd_models_quantize(args: argparse.Namespace) -> None:
+    from . import _native
+    from .pipeline import DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL
+    from .quantize import int8_models
+
+    sources = [Path(_native.locate_model(name, args.models)) for name in (DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL)]
+    folder = int8_models(sources)
+    for source in sources:
+        before, after = (source / "model.onnx").stat().st_size, (folder / source.name / "model.onnx").stat().st_size
+        print(f"{source.name}: {before / 1e6:.0f} MB -> {after / 1e6:.0f} MB int8 in {folder / source.name}")
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -320,6 +332,12 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(stance, ["md", "json", "jsonl", "csv"])
     stance.add_argument("--actors", default=None, metavar="FILE", help="JSON {actor: [aliases]} (default: discover actors)")
     stance.set_defaults(run=cmd_stance)
+
+    models = commands.add_parser("models", help="manage model files")
+    model_commands = models.add_subparsers(dest="models_command", required=True, metavar="ACTION")
+    quantize = model_commands.add_parser("quantize", help="make the int8 copies that Pipeline(precision='int8') uses (cached)")
+    quantize.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS, then ~/.cache/presslens/models)")
+    quantize.set_defaults(run=cmd_models_quantize)
 
     sentences = commands.add_parser("sentences", help="split articles into sentences with offsets")
     sentences.add_argument("paths", nargs="+", metavar="PATH", help="text files, or folders of .txt files")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .analysis import ActorsArg, CorpusAnalysis
+from .analysis import ACTOR_COLUMNS, MENTION_COLUMNS, ActorsArg, CorpusAnalysis, actor_rows, mention_rows
 from ._inputs import status_of
 from .exceptions import InputError
 
@@ -20,6 +20,18 @@ if TYPE_CHECKING:
     from .pipeline import Pipeline
 
 ARTICLE_COLUMNS = ["doc_id", "status", "summary", "truncated", "sentences", "actors", "top_actors"]
+
+# Column types of the three tables (doc_id takes the type of the input ids). Fixed here so that every
+# path (pandas, Dask partitions, empty inputs) gives the same schema.
+ARTICLE_DTYPES = {"status": "object", "summary": "object", "truncated": "bool", "sentences": "int64", "actors": "int64", "top_actors": "object"}
+ACTOR_DTYPES = {
+    "actor": "object", "corpus_actor": "object", "kind": "object", "score": "float64", "label": "object", "mentions": "int64",
+    "evidence": "object", "evidence_start": "int64", "evidence_end": "int64", "positive_evidence": "object", "negative_evidence": "object",
+}  # fmt: skip
+MENTION_DTYPES = {
+    "actor": "object", "corpus_actor": "object", "mention": "object", "start": "int64", "end": "int64", "sentence_index": "int64",
+    "sentence": "object", "negative": "float64", "neutral": "float64", "positive": "float64", "score": "float64", "confidence": "float64",
+}  # fmt: skip
 
 
 class Frames(NamedTuple):
@@ -101,9 +113,54 @@ def analyze_frame(
 
         pipeline = Pipeline()
     corpus, statuses = analyze_texts(pipeline, df[text], ids, actors, max_sentences=max_sentences, show_progress=show_progress)
-    return Frames(
-        articles=pd.DataFrame(article_rows(corpus, statuses), columns=ARTICLE_COLUMNS),
-        actors=corpus.to_pandas(),
-        mentions=corpus.mentions_frame(),
-        corpus=corpus,
+    id_dtype = df[id].dtype if id is not None and id in df.columns else df.index.dtype
+    articles, actor_table, mentions = tables(corpus, statuses, id_dtype)
+    names = corpus_name_map(actor_table)
+    return Frames(articles=articles, actors=with_corpus_names(actor_table, names), mentions=with_corpus_names(mentions, names), corpus=corpus)
+
+
+def typed(frame: pd.DataFrame, dtypes: dict[str, str], id_dtype: Any) -> pd.DataFrame:
+    return frame.astype({"doc_id": id_dtype, **{k: v for k, v in dtypes.items() if k in frame.columns}})
+
+
+def tables(corpus: CorpusAnalysis, statuses: list[str], id_dtype: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The articles, actors and mentions tables of one batch, without the cross-article
+    ``corpus_actor`` column (which needs every batch: see :func:`corpus_name_map`)."""
+    import pandas as pd
+
+    actor_columns = [c for c in ACTOR_COLUMNS]
+    return (
+        typed(pd.DataFrame(article_rows(corpus, statuses), columns=ARTICLE_COLUMNS), ARTICLE_DTYPES, id_dtype),
+        typed(pd.DataFrame([r for a in corpus for r in actor_rows(a)], columns=actor_columns), ACTOR_DTYPES, id_dtype),
+        typed(pd.DataFrame([r for a in corpus for r in mention_rows(a)], columns=MENTION_COLUMNS), MENTION_DTYPES, id_dtype),
     )
+
+
+def corpus_name_map(actors: pd.DataFrame) -> dict[tuple[Hashable, str], str]:
+    """(doc_id, actor name in that article) → the actor's name across all articles, merged as in
+    :attr:`CorpusAnalysis.actors` (same name ignoring accents and case; a lone surname joins the one
+    full name that ends with it). Only names, kinds and mention counts matter, so this works on the
+    actors table alone, e.g. gathered from Dask partitions."""
+    from . import _native
+
+    per_doc, keys = [], []
+    for doc_id, group in actors.groupby("doc_id", sort=False):
+        per_doc.append([(r.actor, r.kind, [(0, 0.0, 1.0)] * int(r.mentions)) for r in group.itertuples()])
+        keys.append((doc_id, list(group["actor"])))
+    mapping: dict[tuple[Hashable, str], str] = {}
+    for name, _kind, _score, _label, _mentions, per_article, _pos, _neg in _native.merge_actors(per_doc):
+        for doc, actor, *_ in per_article:
+            mapping[(keys[doc][0], keys[doc][1][actor])] = name
+    return mapping
+
+
+def with_corpus_names(frame: pd.DataFrame, names: dict[tuple[Hashable, str], str]) -> pd.DataFrame:
+    frame = frame.copy()
+    frame.insert(2, "corpus_actor", pd_object([names.get((d, a), a) for d, a in zip(frame["doc_id"], frame["actor"])]))
+    return frame
+
+
+def pd_object(values: list[object]):
+    import pandas as pd
+
+    return pd.Series(values, dtype="object").to_numpy()

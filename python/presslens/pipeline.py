@@ -35,6 +35,11 @@ class Pipeline:
             padded only to its own longest item.
         max_article_sentences: summaries and actor analysis read at most this many sentences of an
             article (results longer than that say ``truncated=True``).
+        precision: ``"fp32"`` (the shipped models) or ``"int8"`` (dynamically quantised copies, made at
+            first use and cached; see :mod:`presslens.quantize`). Faster, slightly less accurate.
+        device: ``"cpu"`` or ``"cuda"`` (ONNX Runtime's CUDA execution provider; needs the
+            ``onnxruntime-gpu`` package instead of ``onnxruntime``). Without it presslens warns and
+            runs on the CPU.
         embedding_model, stance_model: folder names of the two models inside ``models``.
 
     Everything is loaded here, so a missing or broken model or runtime raises now
@@ -48,6 +53,8 @@ class Pipeline:
         threads: int | None = None,
         batch_size: int = 32,
         max_article_sentences: int = 1000,
+        precision: str = "fp32",
+        device: str = "cpu",
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
         stance_model: str = DEFAULT_STANCE_MODEL,
     ) -> None:
@@ -57,23 +64,39 @@ class Pipeline:
             raise InputError(f"batch_size must be a positive int, got {batch_size!r}.")
         if not isinstance(max_article_sentences, int) or max_article_sentences < 1:
             raise InputError(f"max_article_sentences must be a positive int, got {max_article_sentences!r}.")
+        if precision not in ("fp32", "int8"):
+            raise InputError(f"precision must be 'fp32' or 'int8', got {precision!r}.")
+        if device not in ("cpu", "cuda"):
+            raise InputError(f"device must be 'cpu' or 'cuda', got {device!r}.")
         self._config: dict[str, Any] = {
             "models": None if models is None else os.fspath(models),
             "threads": threads,
             "batch_size": batch_size,
             "max_article_sentences": max_article_sentences,
+            "precision": precision,
+            "device": device,
             "embedding_model": embedding_model,
             "stance_model": stance_model,
         }
+        ort_dylib = str(find_ort_library())
+        models_dir = self._config["models"]
+        if precision == "int8":
+            from .quantize import int8_models
+
+            sources = [Path(_native.locate_model(name, models_dir)) for name in (embedding_model, stance_model)]
+            models_dir = str(int8_models(sources))
+        self.device = _usable_device(device)
         self._inner = _native.NativePipeline(
-            self._config["models"],
+            models_dir,
             threads=threads or 0,
             batch_size=batch_size,
             max_article_sentences=max_article_sentences,
+            device=self.device,
             embedding_model=embedding_model,
             stance_model=stance_model,
-            ort_dylib=str(find_ort_library()),
+            ort_dylib=ort_dylib,
         )
+        self.precision = precision
 
     # Pickling ships the configuration, never the sessions: each process loads its own models.
     def __getstate__(self) -> dict[str, Any]:
@@ -86,7 +109,7 @@ class Pipeline:
 
     def __repr__(self) -> str:
         embedding, stance = self.model_dirs
-        return f"Pipeline(embedding={str(embedding)!r}, stance={str(stance)!r}, threads={self.threads}, batch_size={self.batch_size})"
+        return f"Pipeline(embedding={str(embedding)!r}, stance={str(stance)!r}, threads={self.threads}, batch_size={self.batch_size}, precision={self.precision!r}, device={self.device!r})"
 
     @property
     def threads(self) -> int:
@@ -107,6 +130,12 @@ class Pipeline:
     def runtime_library(self) -> Path:
         """The ONNX Runtime library in use."""
         return Path(self._inner.runtime_library)
+
+    @property
+    def onnx_run_seconds(self) -> float:
+        """Seconds both models have spent inside ONNX Runtime's ``run`` since loading (a profiling aid:
+        compare with wall time to see how much goes to tokenising, ranking and matching)."""
+        return self._inner.onnx_run_seconds
 
     @property
     def stance_labels(self) -> list[str]:
@@ -265,6 +294,27 @@ class Pipeline:
                 for d, i, t, a, b, sc, src in picks
             ]
         )
+
+
+def _usable_device(device: str) -> str:
+    """``cuda`` only when this ONNX Runtime build has the CUDA provider; otherwise say so and use the CPU."""
+    if device != "cuda":
+        return device
+    import warnings
+
+    try:
+        import onnxruntime
+
+        providers = onnxruntime.get_available_providers()
+    except Exception as e:  # pragma: no cover - a broken install
+        providers = []
+        reason = f"onnxruntime could not be asked ({e})"
+    else:
+        reason = f"this onnxruntime offers {providers}"
+    if "CUDAExecutionProvider" in providers:
+        return "cuda"
+    warnings.warn(f"device='cuda' needs the onnxruntime-gpu package (CUDAExecutionProvider); {reason}. Running on the CPU.", RuntimeWarning, stacklevel=3)
+    return "cpu"
 
 
 def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:

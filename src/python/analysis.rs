@@ -75,10 +75,13 @@ fn parse_kind(kind: &str) -> ActorKind {
     }
 }
 
+/// One actor of one article as `merge_actors` takes it: (name, kind, [(sentence, score, confidence)]).
+type ArticleActorInput = (String, String, Vec<(usize, f32, f32)>);
+
 /// Merge per-article actors into corpus actors. Input per article: [(name, kind, [(sentence,
 /// score, confidence)...])...], in each article's actor order.
 #[pyfunction]
-pub fn merge_actors(per_doc: Vec<Vec<(String, String, Vec<(usize, f32, f32)>)>>) -> Vec<CorpusActorTuple> {
+pub fn merge_actors(per_doc: Vec<Vec<ArticleActorInput>>) -> Vec<CorpusActorTuple> {
     let rebuilt: Vec<Vec<ActorStance>> = per_doc
         .into_iter()
         .map(|actors| {

@@ -76,7 +76,7 @@ pub(crate) struct PyPipeline {
 #[pymethods]
 impl PyPipeline {
     #[new]
-    #[pyo3(signature = (models=None, *, threads=0, batch_size=32, max_article_sentences=1000, embedding_model=None, stance_model=None, ort_dylib=None))]
+    #[pyo3(signature = (models=None, *, threads=0, batch_size=32, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -84,11 +84,17 @@ impl PyPipeline {
         threads: usize,
         batch_size: usize,
         max_article_sentences: usize,
+        device: &str,
         embedding_model: Option<String>,
         stance_model: Option<String>,
         ort_dylib: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let mut options = PipelineOptions::default().with_threads(threads).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences);
+        let device = match device {
+            "cpu" => crate::pipeline::Device::Cpu,
+            "cuda" => crate::pipeline::Device::Cuda,
+            other => return Err(to_py(crate::Error::InvalidInput(format!("device must be \"cpu\" or \"cuda\", got {other:?}")))),
+        };
+        let mut options = PipelineOptions::default().with_threads(threads).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences).with_device(device);
         if let Some(dir) = models {
             options = options.with_models_dir(dir);
         }
@@ -171,6 +177,12 @@ impl PyPipeline {
         self.inner.stance_labels().to_vec()
     }
 
+    /// Seconds both models have spent inside ONNX Runtime's `run` since loading.
+    #[getter]
+    fn onnx_run_seconds(&self) -> f64 {
+        self.inner.onnx_run_seconds()
+    }
+
     #[getter]
     fn threads(&self) -> usize {
         self.inner.threads()
@@ -193,11 +205,20 @@ impl PyPipeline {
     }
 }
 
+/// Where the model folder `name` would be loaded from: `root/name`, else `$PRESSLENS_MODELS/name`,
+/// else the user cache (the same search as `Pipeline`).
+#[pyfunction]
+#[pyo3(signature = (name, root=None))]
+fn locate_model(name: &str, root: Option<PathBuf>) -> PyResult<PathBuf> {
+    crate::models::locate(name, root.as_deref()).map(|files| files.dir).map_err(to_py)
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("build_profile", if cfg!(debug_assertions) { "debug" } else { "release" })?;
     m.add_function(wrap_pyfunction!(segment, m)?)?;
+    m.add_function(wrap_pyfunction!(locate_model, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::merge_actors, m)?)?;
     m.add_class::<PyPipeline>()?;
     Ok(())

@@ -1,0 +1,236 @@
+"""Performance of presslens against plain Python pipelines on the same model files, in ONE run.
+
+    PRESSLENS_MODELS=../shared/models .venv/bin/python bench/perf.py --articles 60 --runs 3 --json bench/results/perf.json
+
+Measures, on the sentences of the first N articles of BBC business, at the same thread count:
+- sentence embeddings/s: presslens (fp32, int8) vs plain Python (tokenizers batch encode of
+  length-sorted batches padded to their longest item + onnxruntime + numpy pooling), and
+  sentence-transformers on PyTorch CPU when it is installed;
+- stance mentions/s: presslens (fp32, int8) vs the same plain Python pipeline on (mention, sentence)
+  pairs;
+- analyze_many articles/s (summary + actors + stance) and the share of its wall time spent outside
+  ONNX Runtime's `run`;
+- peak RSS while streaming articles through analyze_many (`--stream N`, in a fresh process),
+  sampled as it goes, to show whether it grows.
+Figures are medians of `--runs` runs; compare ratios, machines here are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+import presslens  # noqa: E402
+
+
+class PlainPython:
+    """What a good engineer writes without presslens: sorted batches, dynamic padding, one session."""
+
+    def __init__(self, folder: Path, threads: int, batch_size: int, max_tokens: int, pair: bool) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tokenizer.enable_truncation(max_tokens, strategy="only_second" if pair else "longest_first")
+        self.tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.names = {i.name for i in self.session.get_inputs()}
+        self.batch_size = batch_size
+
+    def _run(self, encodings):
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
+        return self.session.run(None, {k: v for k, v in feeds.items() if k in self.names})[0], mask
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            hidden, mask = self._run(self.tokenizer.encode_batch([texts[i] for i in rows]))
+            m = mask[:, :, None].astype(np.float32)
+            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return out
+
+    def target_sentiment(self, mentions: list[str], sentences: list[str]) -> np.ndarray:
+        order = sorted(range(len(mentions)), key=lambda i: len(mentions[i]) + len(sentences[i]))
+        out = np.zeros((len(mentions), 3), dtype=np.float32)
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            logits, _ = self._run(self.tokenizer.encode_batch([(mentions[i], sentences[i]) for i in rows]))
+            e = np.exp(logits - logits.max(1, keepdims=True))
+            out[rows] = e / e.sum(1, keepdims=True)
+        return out
+
+
+def articles(limit: int) -> list[str]:
+    files = sorted((ROOT.parent / "shared/data/bbc/business/articles").glob("*.txt"))[:limit]
+    return [f.read_text(encoding="utf-8", errors="replace") for f in files]
+
+
+def median_time(fn, runs: int) -> tuple[float, object]:
+    times, result = [], None
+    fn()  # warm-up: first-run allocations and thread start-up are not throughput
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+STREAM = """
+import resource, sys, time, presslens
+texts, total, chunk = {texts!r}, {total}, {chunk}
+p = presslens.Pipeline({models!r}, threads={threads}, precision={precision!r})
+samples, done, started = [], 0, time.perf_counter()
+while done < total:
+    batch = [texts[(done + i) % len(texts)] for i in range(min(chunk, total - done))]
+    p.analyze_many(batch)  # results dropped: a streaming consumer writes them out
+    done += len(batch)
+    samples.append((done, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+print(repr((samples, time.perf_counter() - started)))
+"""
+
+
+def stream_rss(texts: list[str], total: int, chunk: int, models: str, threads: int, precision: str) -> tuple[list[tuple[int, float]], float]:
+    code = STREAM.format(texts=texts, total=total, chunk=chunk, models=models, threads=threads, precision=precision)
+    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True).stdout
+    return eval(out.strip().splitlines()[-1])  # our own repr of a tuple of numbers
+
+
+def dask_throughput(texts: list[str], models: Path) -> dict[str, float]:
+    """articles/s of presslens.dask.analyze on a loopback LocalCluster: 1 worker vs 2 workers, each
+    worker one thread, ONNX threads = cores // worker threads (the module's default)."""
+    import dask
+    import dask.dataframe as dd
+    import pandas as pd
+    from distributed import Client, LocalCluster
+
+    import presslens.dask
+
+    frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
+    out = {}
+    for workers in (1, 2):
+        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster, Client(cluster) as client:
+            with dask.config.set({"dataframe.convert-string": False}):
+                ddf = dd.from_pandas(frame, npartitions=8)
+            pipeline = presslens.Pipeline(models, threads=2 // workers)  # cores // worker threads, as analyze() derives
+            client.run(presslens.dask._worker_pipeline, dict(pipeline._config))  # every worker loads its models before the clock
+            started = time.perf_counter()
+            presslens.dask.analyze(ddf, pipeline=pipeline).actors.compute()
+            out[f"{workers} worker(s)"] = len(texts) / (time.perf_counter() - started)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=60, help="first N BBC business articles (all: 510)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--stream", type=int, default=1000, help="articles to stream for the RSS figure (0: skip)")
+    parser.add_argument("--models", type=Path, default=Path(os.environ.get("PRESSLENS_MODELS", ROOT.parent / "shared" / "models")))
+    parser.add_argument("--dask", action="store_true", help="also time presslens.dask on a LocalCluster of 1 and 2 workers")
+    parser.add_argument("--json", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    texts = articles(args.articles)
+    sentences = [s.text for t in texts for s in presslens.segment(t).sentences]
+    fp32 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size)
+    int8 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size, precision="int8")
+    plain_embed = PlainPython(args.models / "minilm-l6-v2", args.threads, args.batch_size, 256, pair=False)
+    plain_stance = PlainPython(args.models / "stance-minilm-l6", args.threads, args.batch_size, 128, pair=True)
+    results: dict = {"articles": len(texts), "sentences": len(sentences), "threads": args.threads, "runs": args.runs}
+
+    # Embeddings
+    embed = {}
+    embed["plain Python (onnxruntime)"], reference = median_time(lambda: plain_embed.embed(sentences), args.runs)
+    embed["presslens fp32"], ours = median_time(lambda: fp32.embed(sentences), args.runs)
+    embed["presslens int8"], ours8 = median_time(lambda: int8.embed(sentences), args.runs)
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        torch.set_num_threads(args.threads)
+        st = SentenceTransformer(str(args.models / "minilm-l6-v2"), device="cpu")
+        embed["sentence-transformers (PyTorch CPU)"], _ = median_time(lambda: st.encode(sentences, batch_size=args.batch_size), args.runs)
+    except Exception as e:  # not installed, or the folder is not a sentence-transformers model
+        results["sentence_transformers"] = f"not measured: {type(e).__name__}: {e}"[:300]
+    results["embed_sentences_per_s"] = {k: len(sentences) / v for k, v in embed.items()}
+    results["embed_min_cosine_fp32_vs_plain"] = float((ours * reference).sum(1).min())
+    results["embed_min_cosine_int8_vs_fp32"] = float((ours8 * ours).sum(1).min())
+
+    # Analysis end to end, and what share of it is not ONNX Runtime
+    before = fp32.onnx_run_seconds
+    wall, corpus = median_time(lambda: fp32.analyze_many(texts), 1)
+    onnx = (fp32.onnx_run_seconds - before) / 2  # warm-up + 1 timed run
+    results["analyze_articles_per_s"] = {"presslens fp32": len(texts) / wall}
+    results["analyze_share_outside_onnx_run"] = max(0.0, 1 - onnx / wall)
+    wall8, _ = median_time(lambda: int8.analyze_many(texts), 1)
+    results["analyze_articles_per_s"]["presslens int8"] = len(texts) / wall8
+
+    # Stance on every mention the analysis found
+    mentions = [(m.text, m.sentence) for art in corpus for a in art.actors for m in a.mentions]
+    targets, contexts = [m for m, _ in mentions], [s for _, s in mentions]
+    stance = {}
+    stance["plain Python (onnxruntime)"], p_ref = median_time(lambda: plain_stance.target_sentiment(targets, contexts), args.runs)
+    stance["presslens fp32"], p_ours = median_time(lambda: fp32.target_sentiment(targets, contexts), args.runs)
+    stance["presslens int8"], p_8 = median_time(lambda: int8.target_sentiment(targets, contexts), args.runs)
+    results["mentions"] = len(mentions)
+    results["stance_mentions_per_s"] = {k: len(mentions) / v for k, v in stance.items()}
+    results["stance_max_abs_diff_fp32_vs_plain"] = float(np.abs(p_ours - p_ref).max())
+    results["stance_label_agreement_int8_vs_fp32"] = float((p_8.argmax(1) == p_ours.argmax(1)).mean())
+
+    if args.dask:
+        results["dask_articles_per_s"] = dask_throughput(texts, args.models)
+
+    if args.stream:
+        samples, seconds = stream_rss(texts, args.stream, 50, str(args.models), args.threads, "fp32")
+        results["stream"] = {"articles": args.stream, "seconds": seconds, "rss_mib_by_articles": samples}
+
+    print(f"{len(texts)} BBC business articles, {len(sentences)} sentences, {len(mentions)} mentions; {args.threads} threads; median of {args.runs}\n")
+    print("| embeddings | sentences/s | vs plain Python |\n| --- | ---: | ---: |")
+    base = results["embed_sentences_per_s"]["plain Python (onnxruntime)"]
+    for k, v in results["embed_sentences_per_s"].items():
+        print(f"| {k} | {v:.1f} | {v / base:.2f}x |")
+    print("\n| stance | mentions/s | vs plain Python |\n| --- | ---: | ---: |")
+    base = results["stance_mentions_per_s"]["plain Python (onnxruntime)"]
+    for k, v in results["stance_mentions_per_s"].items():
+        print(f"| {k} | {v:.1f} | {v / base:.2f}x |")
+    print("\n| analyze_many | articles/s |\n| --- | ---: |")
+    for k, v in results["analyze_articles_per_s"].items():
+        print(f"| {k} | {v:.2f} |")
+    print(f"\nshare of analyze_many wall time outside ONNX run: {results['analyze_share_outside_onnx_run']:.1%}")
+    print(f"min cosine presslens vs plain: {results['embed_min_cosine_fp32_vs_plain']:.6f}; int8 vs fp32: {results['embed_min_cosine_int8_vs_fp32']:.4f}")
+    print(f"stance: max |dp| fp32 vs plain {results['stance_max_abs_diff_fp32_vs_plain']:.2e}; int8 label agreement {results['stance_label_agreement_int8_vs_fp32']:.3f}")
+    if "dask_articles_per_s" in results:
+        print("\n| presslens.dask (LocalCluster) | articles/s |\n| --- | ---: |")
+        for k, v in results["dask_articles_per_s"].items():
+            print(f"| {k} | {v:.2f} |")
+    if "sentence_transformers" in results:
+        print(f"sentence-transformers: {results['sentence_transformers']}")
+    if args.stream:
+        s = results["stream"]["rss_mib_by_articles"]
+        print(f"\nstreaming {args.stream} articles: peak RSS {s[0][1]:.0f} MiB after {s[0][0]}, {s[len(s) // 2][1]:.0f} MiB after {s[len(s) // 2][0]}, {s[-1][1]:.0f} MiB after {s[-1][0]} ({results['stream']['seconds']:.0f} s)")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
