@@ -165,24 +165,9 @@ class CorpusAnalysis(Sequence[Analysis]):
         return _with_corpus_names(_frame([row for a in self.articles for row in actor_rows(a)], ACTOR_COLUMNS), self)
 
     def actors_frame(self) -> pd.DataFrame:
-        """One row per actor across the corpus: score, label, mentions, articles, evidence."""
-        rows = []
-        for a in self.actors:
-            best = a.evidence
-            rows.append(
-                {
-                    "actor": a.name,
-                    "kind": a.kind,
-                    "score": a.score,
-                    "label": a.label,
-                    "mentions": a.mentions,
-                    "articles": len(a.articles),
-                    "evidence": best.sentence if best else None,
-                    "evidence_doc_id": best.doc_id if best else None,
-                    "per_article": {s.doc_id: round(s.score, 4) for s in a.articles},
-                }
-            )
-        return _frame(rows, columns=["actor", "kind", "score", "label", "mentions", "articles", "evidence", "evidence_doc_id", "per_article"])
+        """One row per actor across the corpus: score, label, mentions, articles, evidence, and
+        the score in each article (``per_article``)."""
+        return _frame(corpus_actor_rows(self, per_article=True), CORPUS_ACTOR_COLUMNS + ["per_article"])
 
     def mentions_frame(self) -> pd.DataFrame:
         """One row per mention; ``corpus_actor`` is the merged name across articles."""
@@ -197,6 +182,29 @@ def _with_corpus_names(frame: pd.DataFrame, corpus: CorpusAnalysis) -> pd.DataFr
 
 ACTOR_COLUMNS = ["doc_id", "actor", "kind", "score", "label", "mentions", "evidence", "evidence_start", "evidence_end", "positive_evidence", "negative_evidence"]
 MENTION_COLUMNS = ["doc_id", "actor", "mention", "start", "end", "sentence_index", "sentence", "negative", "neutral", "positive", "score", "confidence"]
+
+
+CORPUS_ACTOR_COLUMNS = ["actor", "kind", "score", "label", "mentions", "articles", "evidence", "evidence_doc_id"]
+
+
+def corpus_actor_rows(corpus: CorpusAnalysis, per_article: bool = False) -> list[dict[str, Any]]:
+    rows = []
+    for a in corpus.actors:
+        best = a.evidence
+        row: dict[str, Any] = {
+            "actor": a.name,
+            "kind": a.kind,
+            "score": a.score,
+            "label": a.label,
+            "mentions": a.mentions,
+            "articles": len(a.articles),
+            "evidence": best.sentence if best else None,
+            "evidence_doc_id": best.doc_id if best else None,
+        }
+        if per_article:
+            row["per_article"] = {s.doc_id: round(s.score, 4) for s in a.articles}
+        rows.append(row)
+    return rows
 
 
 def actor_rows(analysis: Analysis) -> list[dict[str, Any]]:

@@ -222,19 +222,9 @@ def _analyze(args: argparse.Namespace):
 
 
 def _corpus_rows(corpus) -> list[dict[str, Any]]:
-    return [
-        {
-            "actor": a.name,
-            "kind": a.kind,
-            "score": a.score,
-            "label": a.label,
-            "mentions": a.mentions,
-            "articles": len(a.articles),
-            "evidence": a.evidence.sentence if a.evidence else None,
-            "evidence_doc_id": a.evidence.doc_id if a.evidence else None,
-        }
-        for a in corpus.actors
-    ]
+    from .analysis import corpus_actor_rows
+
+    return corpus_actor_rows(corpus)
 
 
 STANCE_MD = ["actor", "kind", "score", "label", "mentions", "evidence"]
