@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=60, help="first N BBC business articles (all: 510)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=int, default=8, help="for presslens and the plain pipeline alike (8 is fastest for both here)")
     parser.add_argument("--stream", type=int, default=1000, help="articles to stream for the RSS figure (0: skip)")
     parser.add_argument("--models", type=Path, default=Path(os.environ.get("PRESSLENS_MODELS", ROOT.parent / "shared" / "models")))
     parser.add_argument("--dask", action="store_true", help="also time presslens.dask on a LocalCluster of 1 and 2 workers")
@@ -159,15 +159,18 @@ def main(argv: list[str] | None = None) -> int:
     texts = articles(args.articles)
     sentences = [s.text for t in texts for s in presslens.segment(t).sentences]
     fp32 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size)
+    # The same with one session per model (all threads inside it), to show what the lanes bring.
+    one_lane = presslens.Pipeline(args.models, threads=args.threads, lanes=1, batch_size=args.batch_size)
     int8 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size, precision="int8")
     plain_embed = PlainPython(args.models / "minilm-l6-v2", args.threads, args.batch_size, 256, pair=False)
     plain_stance = PlainPython(args.models / "stance-minilm-l6", args.threads, args.batch_size, 128, pair=True)
-    results: dict = {"articles": len(texts), "sentences": len(sentences), "threads": args.threads, "runs": args.runs}
+    results: dict = {"articles": len(texts), "sentences": len(sentences), "threads": args.threads, "lanes": fp32.lanes, "runs": args.runs}
 
     # Embeddings
     embed = {}
     embed["plain Python (onnxruntime)"], reference = median_time(lambda: plain_embed.embed(sentences), args.runs)
     embed["presslens fp32"], ours = median_time(lambda: fp32.embed(sentences), args.runs)
+    embed["presslens fp32, lanes=1"], _ = median_time(lambda: one_lane.embed(sentences), args.runs)
     embed["presslens int8"], ours8 = median_time(lambda: int8.embed(sentences), args.runs)
     try:
         import torch
@@ -202,6 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     stance = {}
     stance["plain Python (onnxruntime)"], p_ref = median_time(lambda: plain_stance.target_sentiment(targets, contexts), args.runs)
     stance["presslens fp32"], p_ours = median_time(lambda: fp32.target_sentiment(targets, contexts), args.runs)
+    stance["presslens fp32, lanes=1"], _ = median_time(lambda: one_lane.target_sentiment(targets, contexts), args.runs)
     stance["presslens int8"], p_8 = median_time(lambda: int8.target_sentiment(targets, contexts), args.runs)
     results["mentions"] = len(mentions)
     results["stance_mentions_per_s"] = {k: len(mentions) / v for k, v in stance.items()}
@@ -215,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
         samples, seconds = stream_rss(texts, args.stream, 50, str(args.models), args.threads, "fp32")
         results["stream"] = {"articles": args.stream, "seconds": seconds, "rss_mib_by_articles": samples}
 
-    print(f"{len(texts)} BBC business articles, {len(sentences)} sentences, {len(mentions)} mentions; {args.threads} threads; median of {args.runs}\n")
+    print(f"{len(texts)} BBC business articles, {len(sentences)} sentences, {len(mentions)} mentions; {args.threads} threads, {fp32.lanes} lanes; median of {args.runs}\n")
     print("| embeddings | sentences/s | vs plain Python |\n| --- | ---: | ---: |")
     base = results["embed_sentences_per_s"]["plain Python (onnxruntime)"]
     for k, v in results["embed_sentences_per_s"].items():

@@ -2,10 +2,10 @@
 
 use ndarray::Array2;
 
-use crate::batch::{plan_batches, Batch};
+use crate::batch::plan_batches;
 use crate::error::Result;
 use crate::models::ModelFiles;
-use crate::onnx::{OnnxModel, OutputContract};
+use crate::onnx::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::pooling::mean_pool_normalized;
 use crate::tokenize::{TextTokenizer, Truncation};
 
@@ -20,10 +20,10 @@ pub struct Embedder {
 }
 
 impl Embedder {
-    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize, device: crate::onnx::Device) -> Result<Self> {
+    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, layout: ThreadLayout, device: Device) -> Result<Self> {
         let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::Single)?;
         crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
-        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, device, OUTPUT)? })
+        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, layout, device, OUTPUT)? })
     }
 
     /// Seconds spent inside ONNX Runtime's `run` so far.
@@ -39,20 +39,17 @@ impl Embedder {
         &self.tokenizer
     }
 
-    /// One L2-normalised row per text, in input order. Tokenisation runs on the current rayon pool.
+    /// One L2-normalised row per text, in input order. Tokenisation runs on the current rayon
+    /// pool; the batches then run on the model's lanes.
     pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Array2<f32>> {
         let encodings = self.tokenizer.encode_texts(texts)?;
         let lengths: Vec<usize> = encodings.iter().map(tokenizers::Encoding::len).collect();
         let mut out = Array2::<f32>::zeros((texts.len(), DIM));
         let flat = out.as_slice_mut().unwrap_or_default();
-        let mut batch = Batch::default();
-        for rows in plan_batches(&lengths, batch_size, batch_size * 128) {
-            batch.fill(rows.iter().map(|&i| &encodings[i]));
-            self.model.run(&batch, |dims, hidden| {
-                mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, flat, &rows);
-                Ok(())
-            })?;
-        }
+        let plan = plan_batches(&lengths, batch_size, batch_size * 128);
+        self.model.run_planned(&encodings, &plan, DIM, flat, |batch, dims, hidden, rows_out| {
+            mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, rows_out);
+        })?;
         Ok(out)
     }
 }

@@ -8,6 +8,7 @@
 pub mod actor_stance;
 pub mod actors;
 pub mod batch;
+pub mod busy_clock;
 pub mod embed;
 pub mod lexical;
 pub mod error;

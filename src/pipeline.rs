@@ -10,14 +10,17 @@ use crate::actors::{self, ActorSpec, Matcher, Mention};
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
-pub use crate::onnx::Device;
+pub use crate::onnx::{Device, ThreadLayout};
 use crate::runtime;
 use crate::stance::TargetSentiment;
 use crate::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::text::{self, Document};
 use rayon::prelude::*;
 
-pub const DEFAULT_BATCH_SIZE: usize = 32;
+/// Small batches win on the CPU: with one session per core (lanes), batches of 8 gave more
+/// sentences/s and mentions/s than 16, 32 or 64 here (bench/perf.py --batch-size); the plain
+/// Python pipeline is also fastest at 8. On a GPU, larger batches (64 and up) pay.
+pub const DEFAULT_BATCH_SIZE: usize = 8;
 /// Summaries and actors of an article read at most this many sentences (a long novel pasted into
 /// a news pipeline should cost seconds, not an hour); results say when they were cut.
 pub const DEFAULT_MAX_ARTICLE_SENTENCES: usize = 1000;
@@ -34,6 +37,10 @@ pub struct PipelineOptions {
     pub stance_model: String,
     /// Total cores presslens may use; 0 means all available.
     pub threads: usize,
+    /// ONNX sessions per model that run batches side by side, splitting `threads` between them;
+    /// 0 picks one per core (at most 4) on the CPU and one on a GPU. Each costs a copy of the
+    /// model's weights in memory.
+    pub lanes: usize,
     pub batch_size: usize,
     /// Sentences of an article that summaries and actor analysis read (the rest is ignored and
     /// the result is flagged as truncated).
@@ -50,6 +57,7 @@ impl Default for PipelineOptions {
             embedding_model: DEFAULT_EMBEDDING_MODEL.to_owned(),
             stance_model: DEFAULT_STANCE_MODEL.to_owned(),
             threads: 0,
+            lanes: 0,
             batch_size: DEFAULT_BATCH_SIZE,
             max_article_sentences: DEFAULT_MAX_ARTICLE_SENTENCES,
             device: Device::Cpu,
@@ -67,6 +75,11 @@ impl PipelineOptions {
     #[must_use]
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
+        self
+    }
+    #[must_use]
+    pub fn with_lanes(mut self, lanes: usize) -> Self {
+        self.lanes = lanes;
         self
     }
     #[must_use]
@@ -104,6 +117,7 @@ impl PipelineOptions {
 pub struct Pipeline {
     options: PipelineOptions,
     threads: usize,
+    layout: ThreadLayout,
     runtime_library: PathBuf,
     model_dirs: (PathBuf, PathBuf),
     embedder: Embedder,
@@ -168,8 +182,9 @@ impl Pipeline {
         let root = options.models_dir.as_deref();
         let embedding_files = models::locate(&options.embedding_model, root)?;
         let stance_files = models::locate(&options.stance_model, root)?;
-        let embedder = Embedder::load(&environment, &embedding_files, threads, options.device)?;
-        let stance = TargetSentiment::load(&environment, &stance_files, threads, options.device)?;
+        let layout = ThreadLayout::for_threads(threads, options.lanes, options.device);
+        let embedder = Embedder::load(&environment, &embedding_files, layout, options.device)?;
+        let stance = TargetSentiment::load(&environment, &stance_files, layout, options.device)?;
         let stance_labels = LabelIndex::from_labels(stance.model_name(), stance.labels())?;
         test_run(&embedder, &stance)?;
         let model_dirs = (embedding_files.dir, stance_files.dir);
@@ -178,7 +193,7 @@ impl Pipeline {
             .thread_name(|i| format!("presslens-{i}"))
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
-        Ok(Self { options, threads, runtime_library, model_dirs, embedder, stance, stance_labels, pool })
+        Ok(Self { options, threads, layout, runtime_library, model_dirs, embedder, stance, stance_labels, pool })
     }
 
     pub fn options(&self) -> &PipelineOptions {
@@ -188,6 +203,11 @@ impl Pipeline {
     /// The number of cores this pipeline uses (the `threads` option, resolved).
     pub fn threads(&self) -> usize {
         self.threads
+    }
+
+    /// How the threads are split: parallel ONNX sessions per model and intra-op threads in each.
+    pub fn thread_layout(&self) -> ThreadLayout {
+        self.layout
     }
 
     pub fn runtime_library(&self) -> &Path {
@@ -203,7 +223,8 @@ impl Pipeline {
         &self.embedder
     }
 
-    /// Seconds both models have spent inside ONNX Runtime's `run` since loading (all threads).
+    /// Wall-clock seconds with some session of either model inside ONNX Runtime's `run` since
+    /// loading (overlapping lanes count once; the two models never run at the same time here).
     pub fn onnx_run_seconds(&self) -> f64 {
         self.embedder.run_seconds() + self.stance.run_seconds()
     }

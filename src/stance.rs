@@ -2,10 +2,10 @@
 
 use ndarray::Array2;
 
-use crate::batch::{plan_batches, Batch};
+use crate::batch::plan_batches;
 use crate::error::{Error, Result};
 use crate::models::ModelFiles;
-use crate::onnx::{OnnxModel, OutputContract};
+use crate::onnx::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::pooling::softmax_in_place;
 use crate::tokenize::{TextTokenizer, Truncation};
 
@@ -22,12 +22,12 @@ pub struct TargetSentiment {
 }
 
 impl TargetSentiment {
-    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, intra_threads: usize, device: crate::onnx::Device) -> Result<Self> {
+    pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, layout: ThreadLayout, device: Device) -> Result<Self> {
         let labels = read_labels(files)?;
         let contract = OutputContract { name: "logits", rank: 2, width: labels.len() };
         let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::PairSecondOnly)?;
         crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
-        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, intra_threads, device, contract)?, labels })
+        Ok(Self { tokenizer, model: OnnxModel::load(environment, files, layout, device, contract)?, labels })
     }
 
     /// Class names in the order of the model's output (`id2label` of config.json).
@@ -59,18 +59,11 @@ impl TargetSentiment {
         let width = self.labels.len();
         let mut out = Array2::<f32>::zeros((pairs.len(), width));
         let flat = out.as_slice_mut().unwrap_or_default();
-        let mut batch = Batch::default();
-        for rows in plan_batches(&lengths, batch_size, batch_size * 128) {
-            batch.fill(rows.iter().map(|&i| &encodings[i]));
-            self.model.run(&batch, |_, logits| {
-                for (r, &row) in rows.iter().enumerate() {
-                    let target = &mut flat[row * width..(row + 1) * width];
-                    target.copy_from_slice(&logits[r * width..(r + 1) * width]);
-                    softmax_in_place(target);
-                }
-                Ok(())
-            })?;
-        }
+        let plan = plan_batches(&lengths, batch_size, batch_size * 128);
+        self.model.run_planned(&encodings, &plan, width, flat, |_, _, logits, rows_out| {
+            rows_out.copy_from_slice(&logits[..rows_out.len()]);
+            rows_out.chunks_mut(width).for_each(softmax_in_place);
+        })?;
         Ok(out)
     }
 }

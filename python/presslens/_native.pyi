@@ -23,8 +23,10 @@ class NativePipeline:
         models: str | PathLike[str] | None = None,
         *,
         threads: int = 0,
-        batch_size: int = 32,
+        lanes: int = 0,
+        batch_size: int = 8,
         max_article_sentences: int = 1000,
+        device: str = "cpu",
         embedding_model: str | None = None,
         stance_model: str | None = None,
         ort_dylib: str | PathLike[str] | None = None,
@@ -37,6 +39,8 @@ class NativePipeline:
     def onnx_run_seconds(self) -> float: ...
     @property
     def threads(self) -> int: ...
+    @property
+    def lanes(self) -> int: ...
     @property
     def batch_size(self) -> int: ...
     @property

@@ -10,6 +10,9 @@ and dtypes as the pandas path, so they can go straight to Parquet::
     out = presslens.dask.analyze(ddf, text="text", id="id", pipeline=presslens.Pipeline(threads=1))
     presslens.dask.to_parquet(out, "results/")               # computed on the workers
 
+The three tables share their partition tasks: compute them together (``dask.compute(*out)`` or
+:func:`to_parquet`), or each ``.compute()`` analyses every partition again.
+
 ``corpus_actor`` (one name per actor across all articles) needs every partition's actor names; it
 is computed by one small reduction task over the actor tables, also on the workers.
 """

@@ -76,12 +76,13 @@ pub(crate) struct PyPipeline {
 #[pymethods]
 impl PyPipeline {
     #[new]
-    #[pyo3(signature = (models=None, *, threads=0, batch_size=32, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None))]
+    #[pyo3(signature = (models=None, *, threads=0, lanes=0, batch_size=8, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         models: Option<PathBuf>,
         threads: usize,
+        lanes: usize,
         batch_size: usize,
         max_article_sentences: usize,
         device: &str,
@@ -94,7 +95,7 @@ impl PyPipeline {
             "cuda" => crate::pipeline::Device::Cuda,
             other => return Err(to_py(crate::Error::InvalidInput(format!("device must be \"cpu\" or \"cuda\", got {other:?}")))),
         };
-        let mut options = PipelineOptions::default().with_threads(threads).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences).with_device(device);
+        let mut options = PipelineOptions::default().with_threads(threads).with_lanes(lanes).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences).with_device(device);
         if let Some(dir) = models {
             options = options.with_models_dir(dir);
         }
@@ -186,6 +187,12 @@ impl PyPipeline {
     #[getter]
     fn threads(&self) -> usize {
         self.inner.threads()
+    }
+
+    /// ONNX sessions per model running batches side by side.
+    #[getter]
+    fn lanes(&self) -> usize {
+        self.inner.thread_layout().lanes
     }
 
     #[getter]

@@ -47,14 +47,29 @@ def test_options_are_validated(models_dir):
         presslens.Pipeline(models_dir, threads=0)
     with pytest.raises(presslens.InputError, match="batch_size"):
         presslens.Pipeline(models_dir, batch_size=0)
+    with pytest.raises(presslens.InputError, match="lanes must be a positive int"):
+        presslens.Pipeline(models_dir, lanes=0)
 
 
 def test_properties(pipeline, models_dir):
     assert pipeline.threads == 2
+    assert pipeline.lanes == 2, "two cores run two one-thread sessions by default"
     assert pipeline.stance_labels == ["negative", "neutral", "positive"]
     assert pipeline.model_dirs[0] == models_dir / "minilm-l6-v2"
     assert "libonnxruntime" in pipeline.runtime_library.name
     assert "threads=2" in repr(pipeline)
+
+
+def test_lanes_give_the_same_numbers_as_one_session(models_dir, seed_texts):
+    # Small batches so that both lanes take many batches, of different lengths, in any order:
+    # every row must still land in its own place.
+    sentences = [s.text for text in seed_texts.values() for s in presslens.segment(text).sentences][:120]
+    one = presslens.Pipeline(models_dir, threads=2, lanes=1, batch_size=4)
+    two = presslens.Pipeline(models_dir, threads=2, lanes=2, batch_size=4)
+    assert (one.lanes, two.lanes) == (1, 2)
+    np.testing.assert_allclose(two.embed(sentences), one.embed(sentences), atol=1e-5)
+    targets = ["Venezuela"] * len(sentences)
+    np.testing.assert_allclose(two.target_sentiment(targets, sentences), one.target_sentiment(targets, sentences), atol=1e-5)
 
 
 def test_threads_share_one_pipeline(pipeline, seed_texts):
