@@ -71,9 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--models", type=Path, default=Path(os.environ.get("PRESSLENS_MODELS", ROOT.parent / "shared" / "models")))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--int8", action="store_true", help="also score presslens with precision='int8'")
     args = parser.parse_args(argv)
 
     pipeline = presslens.Pipeline(args.models, threads=args.threads)
+    int8 = presslens.Pipeline(args.models, threads=args.threads, precision="int8") if args.int8 else None
     labels = pipeline.stance_labels
     results: dict = {}
     print("| dev set | n | system | accuracy | macro-F1 |\n| --- | ---: | --- | ---: | ---: |")
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         elapsed = time.perf_counter() - started
         reference = reference_target_sentiment(args.models, mentions, sentences)
         systems = {"presslens": polarity(ours, labels), "python reference": polarity(reference, labels), "VADER (sentence)": vader(sentences)}
+        if int8 is not None:
+            systems["presslens int8"] = polarity(int8.target_sentiment(mentions, sentences), labels)
         results[name] = {"n": len(rows), "presslens_mentions_per_s": len(rows) / elapsed, "max_abs_prob_diff": float(np.abs(ours - reference).max())}
         for system, predicted in systems.items():
             results[name][system] = {"accuracy": accuracy(gold, predicted), "macro_f1": macro_f1(gold, predicted)}

@@ -158,6 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="first N articles per category")
     parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON here")
     parser.add_argument("--no-oracle", action="store_true")
+    parser.add_argument("--int8", action="store_true", help="also score presslens with precision='int8' (the quality side of the int8 trade-off)")
+    parser.add_argument("--systems", nargs="+", default=None, help="score only these systems (e.g. presslens 'presslens int8')")
     args = parser.parse_args(argv)
 
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
@@ -166,6 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("LexRank", "TextRank", "LSA", "Luhn", "KL-Sum"):
         systems[name] = sumy_picker(name)
     systems["presslens"] = presslens_picker(pipeline)
+    if args.int8:
+        systems["presslens int8"] = presslens_picker(presslens.Pipeline(threads=2, precision="int8"))
+    if args.systems:
+        systems = {name: picker for name, picker in systems.items() if name in args.systems}
 
     results: dict = {}
     for category in args.categories:
