@@ -140,7 +140,7 @@ def test_bad_actor_arguments_raise_input_error(pipeline, actors, message):
 
 
 def test_tables(corpus):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
     table = corpus.to_pandas()
     assert list(table.columns[:8]) == ["doc_id", "actor", "corpus_actor", "kind", "score", "label", "mentions", "evidence"]
     assert len(table) == sum(len(a.actors) for a in corpus)

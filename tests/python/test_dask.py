@@ -6,9 +6,10 @@ import pytest
 
 import presslens
 
-pd = pytest.importorskip("pandas")
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
+# The test extra installs these: a missing one must fail the run, not skip it.
+import dask.dataframe as dd  # noqa: E402
+import distributed  # noqa: E402
+import pandas as pd  # noqa: E402
 
 
 @pytest.fixture(scope="module")

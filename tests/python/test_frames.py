@@ -9,7 +9,7 @@ import pytest
 
 import presslens
 
-pd = pytest.importorskip("pandas")
+import pandas as pd  # noqa: E402  (the test extra installs it; missing must fail, not skip)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def executed(models_dir, tmp_path_factory):
-    nbformat = pytest.importorskip("nbformat")
+    import nbformat
     from nbclient import NotebookClient
 
     notebook = nbformat.read(ROOT / "notebooks" / "seeds_analysis.ipynb", as_version=4)
