@@ -60,6 +60,17 @@ def test_properties(pipeline, models_dir):
     assert "threads=2" in repr(pipeline)
 
 
+def test_cuda_without_onnxruntime_gpu_warns_and_runs_on_the_cpu(models_dir, pipeline, seed_texts):
+    import onnxruntime
+
+    assert "CUDAExecutionProvider" not in onnxruntime.get_available_providers(), "this test needs the CPU-only onnxruntime"
+    with pytest.warns(RuntimeWarning, match="onnxruntime-gpu"):
+        fallback = presslens.Pipeline(models_dir, threads=2, device="cuda")
+    assert fallback.device == "cpu"
+    sentences = [s.text for s in presslens.segment(next(iter(seed_texts.values()))).sentences[:6]]
+    np.testing.assert_allclose(fallback.embed(sentences), pipeline.embed(sentences), atol=1e-5)
+
+
 def test_lanes_give_the_same_numbers_as_one_session(models_dir, seed_texts):
     # Small batches so that both lanes take many batches, of different lengths, in any order:
     # every row must still land in its own place.
