@@ -92,11 +92,6 @@ impl OnnxModel {
         Ok(Self { name: files.name.clone(), lanes, wants_type_ids, output, busy: BusyClock::default() })
     }
 
-    /// The number of sessions that run batches side by side.
-    pub fn lanes(&self) -> usize {
-        self.lanes.len()
-    }
-
     pub fn name(&self) -> &str {
         &self.name
     }

@@ -221,18 +221,12 @@ def _analyze(args: argparse.Namespace):
     return analyze_texts(_pipeline(args), values, ids, actors, show_progress=sys.stderr.isatty())
 
 
-def _corpus_rows(corpus) -> list[dict[str, Any]]:
-    from .analysis import corpus_actor_rows
-
-    return corpus_actor_rows(corpus)
-
-
 STANCE_MD = ["actor", "kind", "score", "label", "mentions", "evidence"]
 CORPUS_MD = ["actor", "score", "label", "mentions", "articles", "evidence"]
 
 
 def cmd_stance(args: argparse.Namespace) -> None:
-    from .analysis import ACTOR_COLUMNS, actor_rows
+    from .analysis import ACTOR_COLUMNS, actor_rows, corpus_actor_rows
 
     corpus, statuses = _analyze(args)
     with output(args.output) as out:
@@ -240,9 +234,9 @@ def cmd_stance(args: argparse.Namespace) -> None:
             for art, status in zip(corpus, statuses):
                 out.write(f"## {art.doc_id}\n\n")
                 out.write(_md_table(actor_rows(art), STANCE_MD) + "\n" if art.actors else f"_no actors ({status})_\n\n")
-            out.write(f"## Across all {len(corpus)} articles\n\n" + _md_table(_corpus_rows(corpus), CORPUS_MD))
+            out.write(f"## Across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
         elif args.format == "json":
-            payload = {"articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)], "corpus": _corpus_rows(corpus)}
+            payload = {"articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)], "corpus": corpus_actor_rows(corpus)}
             json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         else:
@@ -250,7 +244,7 @@ def cmd_stance(args: argparse.Namespace) -> None:
 
 
 def cmd_analyze(args: argparse.Namespace) -> None:
-    from .analysis import actor_rows
+    from .analysis import actor_rows, corpus_actor_rows
     from .frames import ARTICLE_COLUMNS, article_rows
 
     corpus, statuses = _analyze(args)
@@ -265,13 +259,13 @@ def cmd_analyze(args: argparse.Namespace) -> None:
                 out.write("".join(f"- {_one_line(s.text)}\n" for s in art.summary.sentences) + "\n")
                 if art.actors:
                     out.write(_md_table(actor_rows(art), STANCE_MD) + "\n")
-            out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(_corpus_rows(corpus), CORPUS_MD))
+            out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
         elif args.format in ("json", "jsonl"):
             rows = [{**row, "summary_sentences": [s.__dict__ for s in art.summary.sentences], "actor_stance": actor_rows(art)} for art, row in zip(corpus, articles)]
             if args.format == "jsonl":
                 write_rows(out, rows, "jsonl", [])
             else:
-                json.dump({"articles": rows, "corpus": _corpus_rows(corpus)}, out, ensure_ascii=False, indent=2, default=str)
+                json.dump({"articles": rows, "corpus": corpus_actor_rows(corpus)}, out, ensure_ascii=False, indent=2, default=str)
                 out.write("\n")
         else:
             write_rows(out, articles, "csv", ARTICLE_COLUMNS)
