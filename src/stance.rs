@@ -3,6 +3,7 @@
 use ndarray::Array2;
 
 use crate::batch::plan_batches;
+use crate::dedup::Distinct;
 use crate::error::{Error, Result};
 use crate::models::ModelFiles;
 use crate::onnx::{Device, OnnxModel, OutputContract, ThreadLayout};
@@ -44,7 +45,8 @@ impl TargetSentiment {
         self.model.name()
     }
 
-    /// Probabilities `(n, labels)` for each (target, sentence) pair, in input order.
+    /// Probabilities `(n, labels)` for each (target, sentence) pair, in input order. Repeated pairs
+    /// run once.
     pub fn predict(&self, targets: &[&str], sentences: &[&str], batch_size: usize) -> Result<Array2<f32>> {
         if targets.len() != sentences.len() {
             return Err(Error::InvalidInput(format!(
@@ -53,18 +55,18 @@ impl TargetSentiment {
                 sentences.len()
             )));
         }
-        let pairs: Vec<(&str, &str)> = targets.iter().map(|t| clip_chars(t, MAX_TARGET_CHARS)).zip(sentences.iter().copied()).collect();
-        let encodings = self.tokenizer.encode_pairs(&pairs)?;
+        let pairs = Distinct::of(targets.iter().map(|t| clip_chars(t, MAX_TARGET_CHARS)).zip(sentences.iter().copied()));
+        let encodings = self.tokenizer.encode_pairs(&pairs.items)?;
         let lengths: Vec<usize> = encodings.iter().map(tokenizers::Encoding::len).collect();
         let width = self.labels.len();
-        let mut out = Array2::<f32>::zeros((pairs.len(), width));
+        let mut out = Array2::<f32>::zeros((pairs.items.len(), width));
         let flat = out.as_slice_mut().unwrap_or_default();
         let plan = plan_batches(&lengths, batch_size, batch_size * 128);
         self.model.run_planned(&encodings, &plan, width, flat, |_, _, logits, rows_out| {
             rows_out.copy_from_slice(&logits[..rows_out.len()]);
             rows_out.chunks_mut(width).for_each(softmax_in_place);
         })?;
-        Ok(out)
+        Ok(pairs.spread(out))
     }
 }
 

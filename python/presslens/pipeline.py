@@ -173,7 +173,8 @@ class Pipeline:
 
         A single ``str`` gives one vector ``(384,)``; a sequence (list, tuple, pandas Series) gives
         ``(len(texts), 384)`` in input order. Texts longer than 256 word pieces are truncated, as the
-        model was trained.
+        model was trained. A text that occurs more than once is run through the model once; every
+        position still gets its row.
         """
         if isinstance(texts, str):
             return self._inner.embed([texts])[0]
@@ -184,7 +185,7 @@ class Pipeline:
 
         ``mentions[i]`` is the target as written in ``sentences[i]`` (e.g. ``"Rubio"``). Columns follow
         :attr:`stance_labels` (``negative, neutral, positive``); each row sums to 1. A stance score in
-        [-1, 1] is ``p[:, positive] - p[:, negative]``.
+        [-1, 1] is ``p[:, positive] - p[:, negative]``. Repeated (mention, sentence) pairs run once.
         """
         mentions = text_list(mentions, "mentions")
         sentences = text_list(sentences, "sentences")

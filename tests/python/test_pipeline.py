@@ -26,6 +26,24 @@ def test_input_order_is_kept_despite_length_sorting(pipeline):
         np.testing.assert_allclose(together[i], pipeline.embed(text), atol=1e-5)
 
 
+def test_repeated_inputs_get_the_rows_of_their_first_copy(pipeline):
+    # Repeats run once (see src/dedup.rs); every position must still get its own, right row.
+    texts = ["Maduro is in custody.", "Rubio spoke to the Senate.", "Maduro is in custody.", "Oil exports resumed.", "Rubio spoke to the Senate."]
+    rows = pipeline.embed(texts)
+    assert rows.shape == (5, 384)
+    np.testing.assert_array_equal(rows[0], rows[2])
+    np.testing.assert_array_equal(rows[1], rows[4])
+    for i, text in enumerate(texts):
+        np.testing.assert_allclose(rows[i], pipeline.embed(text), atol=1e-5)
+    mentions = ["Maduro", "Rubio", "Maduro", "Maduro"]
+    sentences = ["Maduro is in custody.", "Rubio spoke to the Senate.", "Maduro is in custody.", "Maduro praised the deal."]
+    probabilities = pipeline.target_sentiment(mentions, sentences)
+    np.testing.assert_array_equal(probabilities[0], probabilities[2])
+    for i in range(4):
+        np.testing.assert_allclose(probabilities[i], pipeline.target_sentiment([mentions[i]], [sentences[i]])[0], atol=1e-5)
+    assert not np.allclose(probabilities[2], probabilities[3], atol=1e-3)  # same mention, other sentence: its own row
+
+
 def test_bad_items_are_named(pipeline):
     with pytest.raises(presslens.InputError, match=r"texts\[1\] must be a str, got None"):
         pipeline.embed(["fine", None])
