@@ -2,7 +2,6 @@
 
 use ndarray::Array2;
 
-use crate::batch::plan_batches;
 use crate::dedup::Distinct;
 use crate::error::Result;
 use crate::models::ModelFiles;
@@ -45,11 +44,7 @@ impl Embedder {
     pub fn embed(&self, texts: &[&str], batch_size: usize) -> Result<Array2<f32>> {
         let distinct = Distinct::of(texts.iter().copied());
         let encodings = self.tokenizer.encode_texts(&distinct.items)?;
-        let lengths: Vec<usize> = encodings.iter().map(tokenizers::Encoding::len).collect();
-        let mut out = Array2::<f32>::zeros((distinct.items.len(), DIM));
-        let flat = out.as_slice_mut().unwrap_or_default();
-        let plan = plan_batches(&lengths, batch_size, batch_size * 128);
-        self.model.run_planned(&encodings, &plan, DIM, flat, |batch, dims, hidden, rows_out| {
+        let out = self.model.run_rows(&encodings, batch_size, DIM, |batch, dims, hidden, rows_out| {
             mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, rows_out);
         })?;
         Ok(distinct.spread(out))

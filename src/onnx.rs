@@ -19,9 +19,10 @@ use ort::session::builder::GraphOptimizationLevel;
 use ort::session::Session;
 use ort::value::{TensorElementType, TensorRef, ValueType};
 
+use ndarray::Array2;
 use tokenizers::Encoding;
 
-use crate::batch::Batch;
+use crate::batch::{plan_batches, Batch};
 use crate::busy_clock::BusyClock;
 use crate::error::{Error, Result};
 use crate::models::ModelFiles;
@@ -105,11 +106,27 @@ impl OnnxModel {
         TensorRef::from_array_view((shape, data)).map_err(|e| Error::inference(&self.name, e))
     }
 
-    /// Run every batch of `plan` (rows of `encodings`), spread over the lanes. For each batch,
-    /// `reduce(batch, output_dims, output, rows_out)` turns the model output into `width` floats
-    /// per batch row (`rows_out` is `batch.rows * width` long); they land in row `plan[b][r]` of
-    /// `out` (row-major, `width` wide). Stops at the first error.
-    pub fn run_planned(
+    /// `width` floats per encoding, row `i` for `encodings[i]`. The encodings run in batches of at
+    /// most `batch_size` of similar length (see [`plan_batches`]), spread over the lanes; for each
+    /// batch, `reduce(batch, output_dims, output, rows_out)` turns the model output into `width`
+    /// floats per batch row (`rows_out` is `batch.rows * width` long).
+    pub fn run_rows(
+        &self,
+        encodings: &[Encoding],
+        batch_size: usize,
+        width: usize,
+        reduce: impl Fn(&Batch, &[usize], &[f32], &mut [f32]) + Sync,
+    ) -> Result<Array2<f32>> {
+        let lengths: Vec<usize> = encodings.iter().map(Encoding::len).collect();
+        let plan = plan_batches(&lengths, batch_size, batch_size * 128);
+        let mut out = Array2::<f32>::zeros((encodings.len(), width));
+        self.run_planned(encodings, &plan, width, out.as_slice_mut().unwrap_or_default(), reduce)?;
+        Ok(out)
+    }
+
+    /// Run every batch of `plan` (rows of `encodings`), spread over the lanes; the rows of each
+    /// batch land in rows `plan[b][r]` of `out` (row-major, `width` wide). Stops at the first error.
+    fn run_planned(
         &self,
         encodings: &[Encoding],
         plan: &[Vec<usize>],

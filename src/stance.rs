@@ -2,7 +2,6 @@
 
 use ndarray::Array2;
 
-use crate::batch::plan_batches;
 use crate::dedup::Distinct;
 use crate::error::{Error, Result};
 use crate::models::ModelFiles;
@@ -57,12 +56,8 @@ impl TargetSentiment {
         }
         let pairs = Distinct::of(targets.iter().map(|t| clip_chars(t, MAX_TARGET_CHARS)).zip(sentences.iter().copied()));
         let encodings = self.tokenizer.encode_pairs(&pairs.items)?;
-        let lengths: Vec<usize> = encodings.iter().map(tokenizers::Encoding::len).collect();
         let width = self.labels.len();
-        let mut out = Array2::<f32>::zeros((pairs.items.len(), width));
-        let flat = out.as_slice_mut().unwrap_or_default();
-        let plan = plan_batches(&lengths, batch_size, batch_size * 128);
-        self.model.run_planned(&encodings, &plan, width, flat, |_, _, logits, rows_out| {
+        let out = self.model.run_rows(&encodings, batch_size, width, |_, _, logits, rows_out| {
             rows_out.copy_from_slice(&logits[..rows_out.len()]);
             rows_out.chunks_mut(width).for_each(softmax_in_place);
         })?;
