@@ -41,7 +41,7 @@ import presslens  # noqa: E402
 class PlainPython:
     """What a good engineer writes without presslens: sorted batches, dynamic padding, one session."""
 
-    def __init__(self, folder: Path, threads: int, batch_size: int, max_tokens: int, pair: bool) -> None:
+    def __init__(self, folder: Path, threads: int, batch_size: int, max_tokens: int, pair: bool, providers: tuple[str, ...] = ("CPUExecutionProvider",)) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -51,7 +51,7 @@ class PlainPython:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=list(providers))
         self.names = {i.name for i in self.session.get_inputs()}
         self.batch_size = batch_size
 

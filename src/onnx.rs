@@ -207,7 +207,7 @@ fn open_session(environment: &Environment, files: &ModelFiles, intra_threads: us
     let mut builder = Session::builder(environment).map_err(ort_error)?;
     if device == Device::Cuda {
         builder = builder.with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()]).map_err(|e| {
-            Error::RuntimeLibrary(format!("the CUDA execution provider is not available ({e}); install onnxruntime-gpu with CUDA 12 and cuDNN 9, or use device=\"cpu\""))
+            Error::RuntimeLibrary(format!("the CUDA execution provider is not available ({e}); onnxruntime-gpu 1.31 needs CUDA 13 and cuDNN 9 (`pip install onnxruntime-gpu[cuda,cudnn]==1.31.1`), or use device=\"cpu\""))
         })?;
     } else {
         // ONNX Runtime's CPU SkipLayerNormalization kernel is slower than the Add + LayerNormalization

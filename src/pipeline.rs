@@ -19,7 +19,8 @@ use rayon::prelude::*;
 
 /// Small batches win on the CPU: with one session per core (lanes), batches of 8 gave more
 /// sentences/s and mentions/s than 16, 32 or 64 here (bench/perf.py --batch-size); the plain
-/// Python pipeline is also fastest at 8. On a GPU, larger batches (64 and up) pay.
+/// Python pipeline is also fastest at 8. On a GPU large batches pay: on an H100, sentences/s rose
+/// up to 256-512 (bench/gpu.py), and the Python API uses 256 there.
 pub const DEFAULT_BATCH_SIZE: usize = 8;
 /// Summaries and actors of an article read at most this many sentences (a long novel pasted into
 /// a news pipeline should cost seconds, not an hour); results say when they were cut.

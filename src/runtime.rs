@@ -64,3 +64,12 @@ pub fn environment(explicit: Option<&Path>) -> Result<(Environment, PathBuf)> {
     *guard = Some(Loaded { path: path.clone(), environment: environment.clone() });
     Ok((environment, path))
 }
+
+/// Whether the ONNX Runtime library in use (loading it on first use) was built with the CUDA
+/// execution provider: true for the `onnxruntime-gpu` build, false for the CPU-only `onnxruntime`.
+/// Asks the library presslens loads, not whichever `onnxruntime` Python package is importable.
+pub fn has_cuda(explicit: Option<&Path>) -> Result<bool> {
+    use ort::ep::ExecutionProvider;
+    environment(explicit)?;
+    ort::ep::CUDA::is_available().map_err(|e| Error::RuntimeLibrary(format!("asking ONNX Runtime for its execution providers failed: {e}")))
+}

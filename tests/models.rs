@@ -87,3 +87,17 @@ fn missing_models_name_every_place_tried() {
     let message = err.to_string();
     assert!(message.contains("/nonexistent/models/no-such-model") && message.contains("PRESSLENS_MODELS"), "{message}");
 }
+
+/// CI installs the CPU-only `onnxruntime` wheel: asking it for CUDA must say so (false), and a CUDA
+/// pipeline must fail when it is built, naming the package to install, not at first use.
+#[test]
+fn cuda_on_the_cpu_only_runtime_is_a_clear_error_at_construction() {
+    pipeline(); // loads the runtime from the environment, as every test here does
+    assert!(!_native::runtime::has_cuda(None).expect("ask the runtime"), "this test needs the CPU-only onnxruntime wheel");
+    let result = Pipeline::new(PipelineOptions::default().with_threads(1).with_device(_native::pipeline::Device::Cuda));
+    match result {
+        Err(Error::RuntimeLibrary(message)) => assert!(message.contains("onnxruntime-gpu"), "{message}"),
+        Err(other) => panic!("expected a RuntimeLibrary error, got {other}"),
+        Ok(_) => panic!("a CUDA pipeline was built on a CPU-only runtime"),
+    }
+}

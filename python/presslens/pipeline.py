@@ -23,6 +23,11 @@ DEFAULT_EMBEDDING_MODEL = "minilm-l6-v2"
 DEFAULT_STANCE_MODEL = "stance-minilm-l6"
 
 
+# Sentences per model call when none is given: measured best on each device (CPU: bench/perf.py
+# at 2 threads, 8 beat 4/16/32; H100: bench/gpu.py, throughput still rising at 256).
+DEFAULT_BATCH_SIZES = {"cpu": 8, "cuda": 256}
+
+
 class Pipeline:
     """Both presslens models, loaded once and shared by every call (and every Python thread).
 
@@ -37,12 +42,13 @@ class Pipeline:
             holds its own copy of the model weights (about 150 MiB per model). Default: one per
             core, at most 4 (one on a GPU); ``lanes=1`` for the smallest memory.
         batch_size: sentences per model call. Inputs are sorted by length and each batch is
-            padded only to its own longest item. Small batches are fastest on the CPU; on a GPU
-            use 64 or more.
+            padded only to its own longest item. Default: 8 on the CPU, where small batches are
+            fastest, and 256 on a GPU, where large ones are (``bench/perf.py``, ``bench/gpu.py``).
         max_article_sentences: summaries and actor analysis read at most this many sentences of an
             article (results longer than that say ``truncated=True``).
         precision: ``"fp32"`` (the shipped models) or ``"int8"`` (dynamically quantised copies, made at
-            first use and cached; see :mod:`presslens.quantize`). Faster, slightly less accurate.
+            first use and cached; see :mod:`presslens.quantize`). For the CPU only; slightly less
+            accurate, and faster only on CPUs with fast int8 instructions (VNNI).
         device: ``"cpu"`` or ``"cuda"`` (ONNX Runtime's CUDA execution provider; needs the
             ``onnxruntime-gpu`` package instead of ``onnxruntime``). Without it presslens warns and
             runs on the CPU.
@@ -58,7 +64,7 @@ class Pipeline:
         *,
         threads: int | None = None,
         lanes: int | None = None,
-        batch_size: int = 8,
+        batch_size: int | None = None,
         max_article_sentences: int = 1000,
         precision: str = "fp32",
         device: str = "cpu",
@@ -69,14 +75,18 @@ class Pipeline:
             raise InputError(f"threads must be a positive int or None (all cores), got {threads!r}.")
         if lanes is not None and (not isinstance(lanes, int) or lanes < 1):
             raise InputError(f"lanes must be a positive int or None (automatic), got {lanes!r}.")
-        if not isinstance(batch_size, int) or batch_size < 1:
-            raise InputError(f"batch_size must be a positive int, got {batch_size!r}.")
+        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
+            raise InputError(f"batch_size must be a positive int or None (the device's default), got {batch_size!r}.")
         if not isinstance(max_article_sentences, int) or max_article_sentences < 1:
             raise InputError(f"max_article_sentences must be a positive int, got {max_article_sentences!r}.")
         if precision not in ("fp32", "int8"):
             raise InputError(f"precision must be 'fp32' or 'int8', got {precision!r}.")
         if device not in ("cpu", "cuda"):
             raise InputError(f"device must be 'cpu' or 'cuda', got {device!r}.")
+        if precision == "int8" and device == "cuda":
+            # Dynamically quantised MatMulInteger runs outside the GPU's fast paths: on an H100 the int8
+            # models embedded 0.07x as many sentences/s as fp32 (bench/gpu.py --int8).
+            raise InputError("precision='int8' is a CPU option: on a GPU the int8 models run about 14x slower than fp32. Use precision='fp32' with device='cuda'.")
         self._config: dict[str, Any] = {
             "models": None if models is None else os.fspath(models),
             "threads": threads,
@@ -95,12 +105,12 @@ class Pipeline:
 
             sources = [Path(_native.locate_model(name, models_dir)) for name in (embedding_model, stance_model)]
             models_dir = str(int8_models(sources))
-        self.device = _usable_device(device)
+        self.device = _usable_device(device, ort_dylib)
         self._inner = _native.NativePipeline(
             models_dir,
             threads=threads or 0,
             lanes=lanes or 0,
-            batch_size=batch_size,
+            batch_size=batch_size or DEFAULT_BATCH_SIZES[self.device],
             max_article_sentences=max_article_sentences,
             device=self.device,
             embedding_model=embedding_model,
@@ -314,24 +324,33 @@ class Pipeline:
         )
 
 
-def _usable_device(device: str) -> str:
-    """``cuda`` only when this ONNX Runtime build has the CUDA provider; otherwise say so and use the CPU."""
+def _usable_device(device: str, ort_dylib: str) -> str:
+    """``cuda`` only when the ONNX Runtime library presslens loads has the CUDA provider; otherwise
+    say so and use the CPU.
+
+    The library is asked, not the importable ``onnxruntime`` package: ``$PRESSLENS_ORT_DYLIB`` may
+    name another build. With CUDA, the CUDA and cuDNN libraries of the ``nvidia-*`` wheels are
+    preloaded (``onnxruntime.preload_dlls``), as ONNX Runtime's own Python API expects, so that
+    ``pip install onnxruntime-gpu[cuda,cudnn]`` is all a user needs.
+    """
     if device != "cuda":
         return device
     import warnings
 
-    try:
-        import onnxruntime
+    if _native.cuda_available(ort_dylib):
+        try:
+            import onnxruntime
 
-        providers = onnxruntime.get_available_providers()
-    except Exception as e:  # pragma: no cover - a broken install
-        providers = []
-        reason = f"onnxruntime could not be asked ({e})"
-    else:
-        reason = f"this onnxruntime offers {providers}"
-    if "CUDAExecutionProvider" in providers:
+            onnxruntime.preload_dlls()
+        except (ImportError, AttributeError, OSError):  # no Python package, or an old one: the system's libraries may still do
+            pass
         return "cuda"
-    warnings.warn(f"device='cuda' needs the onnxruntime-gpu package (CUDAExecutionProvider); {reason}. Running on the CPU.", RuntimeWarning, stacklevel=3)
+    warnings.warn(
+        f"device='cuda' needs ONNX Runtime's CUDA execution provider, and {ort_dylib} is a CPU-only build. "
+        "Install onnxruntime-gpu in place of onnxruntime (`pip uninstall onnxruntime && pip install onnxruntime-gpu[cuda,cudnn]==1.31.1`). Running on the CPU.",
+        RuntimeWarning,
+        stacklevel=3,
+    )
     return "cpu"
 
 

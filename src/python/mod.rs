@@ -220,12 +220,19 @@ fn locate_model(name: &str, root: Option<PathBuf>) -> PyResult<PathBuf> {
     crate::models::locate(name, root.as_deref()).map(|files| files.dir).map_err(to_py)
 }
 
+/// Whether the ONNX Runtime library at `ort_dylib` (or the one already loaded) offers CUDA.
+#[pyfunction]
+fn cuda_available(py: Python<'_>, ort_dylib: PathBuf) -> PyResult<bool> {
+    detached(py, || crate::runtime::has_cuda(Some(&ort_dylib)).map_err(to_py))
+}
+
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("build_profile", if cfg!(debug_assertions) { "debug" } else { "release" })?;
     m.add_function(wrap_pyfunction!(segment, m)?)?;
     m.add_function(wrap_pyfunction!(locate_model, m)?)?;
+    m.add_function(wrap_pyfunction!(cuda_available, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::merge_actors, m)?)?;
     m.add_class::<PyPipeline>()?;
     Ok(())

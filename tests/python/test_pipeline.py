@@ -85,8 +85,14 @@ def test_cuda_without_onnxruntime_gpu_warns_and_runs_on_the_cpu(models_dir, pipe
     with pytest.warns(RuntimeWarning, match="onnxruntime-gpu"):
         fallback = presslens.Pipeline(models_dir, threads=2, device="cuda")
     assert fallback.device == "cpu"
+    assert fallback.batch_size == 8, "the CPU's default batch size, not the GPU's"
     sentences = [s.text for s in presslens.segment(next(iter(seed_texts.values()))).sentences[:6]]
     np.testing.assert_allclose(fallback.embed(sentences), pipeline.embed(sentences), atol=1e-5)
+
+
+def test_int8_on_a_gpu_is_refused_with_what_to_use_instead(models_dir):
+    with pytest.raises(presslens.InputError, match="precision='fp32' with device='cuda'"):
+        presslens.Pipeline(models_dir, device="cuda", precision="int8")
 
 
 def test_lanes_give_the_same_numbers_as_one_session(models_dir, seed_texts):
