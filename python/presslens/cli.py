@@ -151,7 +151,7 @@ def _md_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
 def _pipeline(args: argparse.Namespace):
     from .pipeline import Pipeline
 
-    return Pipeline(args.models, threads=args.threads)
+    return Pipeline(args.models, threads=args.threads, device=args.device, precision=args.precision)
 
 
 def _load(args: argparse.Namespace) -> tuple[list[object], list[object]]:
@@ -294,6 +294,8 @@ def _add_common(parser: argparse.ArgumentParser, formats: list[str]) -> None:
     parser.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of stdout")
     parser.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS, then ~/.cache/presslens/models)")
     parser.add_argument("--threads", type=int, default=None, help="CPU cores to use (default: all)")
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="cuda: ONNX Runtime's CUDA provider (needs onnxruntime-gpu; else a warning and the CPU)")
+    parser.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="int8: quantised models, CPU only (made at first use and cached)")
 
 
 def build_parser() -> argparse.ArgumentParser:

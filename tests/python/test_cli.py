@@ -117,6 +117,7 @@ def test_given_actors_file(tmp_path):
         ("csv", ["stance", "{path}"], "has no column 'text'"),
         ("actors", ["stance", SEED, "--actors", "{path}"], "not valid JSON"),
         ("folder", ["analyze", "{path}"], "no .txt files"),
+        (None, ["stance", SEED, "--device", "cuda", "--precision", "int8"], "precision='int8' is a CPU option"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, make, args, message):
@@ -131,6 +132,14 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, make, args, message):
     result = run(*[a.format(path=path) for a in args])
     assert result.returncode == 2, result.stdout
     assert message in result.stderr and result.stderr.strip().count("\n") == 0, result.stderr
+
+
+def test_device_cuda_without_onnxruntime_gpu_warns_and_gives_the_cpu_result():
+    cpu = run("stance", SEED, "--format", "jsonl")
+    cuda = run("stance", SEED, "--format", "jsonl", "--device", "cuda")
+    assert cpu.returncode == 0 and cuda.returncode == 0, cuda.stderr
+    assert "onnxruntime-gpu" in cuda.stderr and "Running on the CPU" in cuda.stderr
+    assert cuda.stdout == cpu.stdout and len(cuda.stdout.splitlines()) >= 2
 
 
 def test_help_lists_the_commands():
