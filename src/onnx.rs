@@ -29,6 +29,14 @@ use crate::models::ModelFiles;
 
 const KNOWN_INPUTS: [&str; 3] = ["input_ids", "attention_mask", "token_type_ids"];
 
+/// Small batches win on the CPU: with one session per core (lanes), batches of 8 gave more
+/// sentences/s and mentions/s than 16, 32 or 64 here (bench/perf.py --batch-size); the plain
+/// Python pipeline is also fastest at 8.
+pub const DEFAULT_BATCH_SIZE: usize = 8;
+/// Large batches win on a GPU: on an H100, sentences/s rose up to 256-512 (bench/gpu.py); 256
+/// keeps the activations of the longest batches under 1 GiB for smaller cards.
+pub const DEFAULT_GPU_BATCH_SIZE: usize = 256;
+
 /// Where inference runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Device {
@@ -37,6 +45,16 @@ pub enum Device {
     /// NVIDIA GPU through ONNX Runtime's CUDA execution provider (needs the onnxruntime-gpu build
     /// of the library, with CUDA and cuDNN installed).
     Cuda,
+}
+
+impl Device {
+    /// Inputs per model call when the caller leaves it to the device.
+    pub fn default_batch_size(self) -> usize {
+        match self {
+            Device::Cpu => DEFAULT_BATCH_SIZE,
+            Device::Cuda => DEFAULT_GPU_BATCH_SIZE,
+        }
+    }
 }
 
 /// Lanes beyond this many cost more memory than they win back in speed.

@@ -17,11 +17,7 @@ use crate::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::text::{self, Document};
 use rayon::prelude::*;
 
-/// Small batches win on the CPU: with one session per core (lanes), batches of 8 gave more
-/// sentences/s and mentions/s than 16, 32 or 64 here (bench/perf.py --batch-size); the plain
-/// Python pipeline is also fastest at 8. On a GPU large batches pay: on an H100, sentences/s rose
-/// up to 256-512 (bench/gpu.py), and the Python API uses 256 there.
-pub const DEFAULT_BATCH_SIZE: usize = 8;
+pub use crate::onnx::{DEFAULT_BATCH_SIZE, DEFAULT_GPU_BATCH_SIZE};
 /// Summaries and actors of an article read at most this many sentences (a long novel pasted into
 /// a news pipeline should cost seconds, not an hour); results say when they were cut.
 pub const DEFAULT_MAX_ARTICLE_SENTENCES: usize = 1000;
@@ -42,6 +38,7 @@ pub struct PipelineOptions {
     /// 0 picks one per core (at most 4) on the CPU and one on a GPU. Each costs a copy of the
     /// model's weights in memory.
     pub lanes: usize,
+    /// Inputs per model call; 0 picks the device's default (8 on the CPU, 256 on a GPU).
     pub batch_size: usize,
     /// Sentences of an article that summaries and actor analysis read (the rest is ignored and
     /// the result is flagged as truncated).
@@ -59,7 +56,7 @@ impl Default for PipelineOptions {
             stance_model: DEFAULT_STANCE_MODEL.to_owned(),
             threads: 0,
             lanes: 0,
-            batch_size: DEFAULT_BATCH_SIZE,
+            batch_size: 0,
             max_article_sentences: DEFAULT_MAX_ARTICLE_SENTENCES,
             device: Device::Cpu,
             ort_dylib: None,
@@ -167,9 +164,9 @@ pub struct ArticleSummary {
 
 impl Pipeline {
     /// Load the runtime and both models now, so every problem surfaces here and not at first use.
-    pub fn new(options: PipelineOptions) -> Result<Self> {
+    pub fn new(mut options: PipelineOptions) -> Result<Self> {
         if options.batch_size == 0 {
-            return Err(Error::InvalidInput("batch_size must be at least 1".into()));
+            options.batch_size = options.device.default_batch_size();
         }
         if options.max_article_sentences == 0 {
             return Err(Error::InvalidInput("max_article_sentences must be at least 1".into()));

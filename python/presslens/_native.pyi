@@ -26,7 +26,7 @@ class NativePipeline:
         *,
         threads: int = 0,
         lanes: int = 0,
-        batch_size: int = 8,
+        batch_size: int = 0,
         max_article_sentences: int = 1000,
         device: str = "cpu",
         embedding_model: str | None = None,

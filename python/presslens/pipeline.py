@@ -23,11 +23,6 @@ DEFAULT_EMBEDDING_MODEL = "minilm-l6-v2"
 DEFAULT_STANCE_MODEL = "stance-minilm-l6"
 
 
-# Sentences per model call when none is given: measured best on each device (CPU: bench/perf.py
-# at 2 threads, 8 beat 4/16/32; H100: bench/gpu.py, throughput still rising at 256).
-DEFAULT_BATCH_SIZES = {"cpu": 8, "cuda": 256}
-
-
 class Pipeline:
     """Both presslens models, loaded once and shared by every call (and every Python thread).
 
@@ -110,7 +105,7 @@ class Pipeline:
             models_dir,
             threads=threads or 0,
             lanes=lanes or 0,
-            batch_size=batch_size or DEFAULT_BATCH_SIZES[self.device],
+            batch_size=batch_size or 0,  # 0: the device's default, chosen by the core
             max_article_sentences=max_article_sentences,
             device=self.device,
             embedding_model=embedding_model,

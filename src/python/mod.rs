@@ -76,7 +76,7 @@ pub(crate) struct PyPipeline {
 #[pymethods]
 impl PyPipeline {
     #[new]
-    #[pyo3(signature = (models=None, *, threads=0, lanes=0, batch_size=8, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None))]
+    #[pyo3(signature = (models=None, *, threads=0, lanes=0, batch_size=0, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
