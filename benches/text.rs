@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use _native::actors::{discover, find_mentions, ActorSpec, Matcher};
+use _native::{discover, find_mentions, ActorSpec, Matcher};
 use _native::text::segment;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 

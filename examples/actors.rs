@@ -1,6 +1,6 @@
 //! Print the actors presslens discovers in each file, with their mention counts.
 //! `cargo run --release --example actors -- seeds/*.txt`
-use _native::actors::{discover, find_mentions, Matcher};
+use _native::{discover, find_mentions, Matcher};
 
 fn main() -> std::io::Result<()> {
     for path in std::env::args().skip(1) {

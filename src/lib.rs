@@ -1,31 +1,36 @@
 //! presslens: extractive summaries and per-actor stance for news articles.
 //!
-//! The core (everything but `python`) has no pyo3 dependency: text cleaning and segmentation with
-//! offsets, tokenisation, ONNX inference, pooling. The Python extension lives in `src/python/` and is
-//! compiled only with the `python` feature.
+//! Layers, bottom up:
+//! - [`text`] (`src/text/`): cleaning and sentence segmentation with byte offsets;
+//! - `infer` (`src/infer/`): ONNX Runtime, model folders, tokenising, batching, sessions, pooling,
+//!   sentence embeddings and target-sentiment probabilities;
+//! - `actors` (`src/actors/`): who is in a story (given or discovered) and every mention;
+//! - `analysis` (`src/analysis/`): summaries and per-actor stance aggregation;
+//! - [`Pipeline`] (`pipeline.rs`): both models loaded once, the entry point tying the layers together;
+//! - `python` (`src/python/`): the pyo3 extension, compiled only with the `python` feature.
+//!
+//! The core has no pyo3 dependency. Everything a caller needs is re-exported here; the modules
+//! themselves are private to the crate.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
-pub mod actor_stance;
-pub mod actors;
-pub mod batch;
-pub mod busy_clock;
-pub mod dedup;
-pub mod embed;
-pub mod lexical;
-pub mod error;
-pub mod models;
-pub mod onnx;
-pub mod pipeline;
-pub mod pooling;
-pub mod runtime;
-pub mod stance;
-pub mod summarize;
+mod actors;
+mod analysis;
+mod error;
+mod infer;
+mod pipeline;
 pub mod text;
-pub mod tokenize;
 
 #[cfg(feature = "python")]
 mod python;
 
+pub use actors::{discover, find_mentions, ActorKind, ActorSpec, Matcher, Mention};
+pub use analysis::actor_stance::{
+    aggregate_corpus, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE, NEGATIVE_BELOW, POSITIVE_ABOVE,
+};
+pub use analysis::summarize::{select, summarize_document, Budget, Pick, SummaryWeights};
 pub use error::{Error, Result};
-pub use pipeline::{Pipeline, PipelineOptions};
+pub use infer::models::{locate as locate_model, ModelFiles, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL, MODELS_ENV_VAR, MODEL_FILES};
+pub use infer::runtime::{has_cuda, DYLIB_ENV_VARS, ORT_VERSION};
+pub use infer::session::{Device, ThreadLayout};
+pub use pipeline::{ArticleAnalysis, ArticleSummary, Pipeline, PipelineOptions, DEFAULT_MAX_ARTICLE_SENTENCES, MAX_CORPUS_SENTENCES};
 pub use text::{segment, Document, RemovedSpan, Sentence, SentenceKind};

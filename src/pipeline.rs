@@ -5,19 +5,19 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 
-use crate::actor_stance::{self, ActorStance, LabelIndex};
+use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
 use crate::actors::{self, ActorSpec, Matcher, Mention};
-use crate::embed::Embedder;
+use crate::infer::embed::Embedder;
 use crate::error::{Error, Result};
-use crate::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
-pub use crate::onnx::{Device, ThreadLayout};
-use crate::runtime;
-use crate::stance::TargetSentiment;
-use crate::summarize::{self, Budget, Pick, SummaryWeights};
+use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
+pub use crate::infer::session::{Device, ThreadLayout};
+use crate::infer::runtime;
+use crate::infer::target_sentiment::TargetSentiment;
+use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::text::{self, Document};
 use rayon::prelude::*;
 
-pub use crate::onnx::{DEFAULT_BATCH_SIZE, DEFAULT_GPU_BATCH_SIZE};
+
 /// Summaries and actors of an article read at most this many sentences (a long novel pasted into
 /// a news pipeline should cost seconds, not an hour); results say when they were cut.
 pub const DEFAULT_MAX_ARTICLE_SENTENCES: usize = 1000;
@@ -217,9 +217,6 @@ impl Pipeline {
         (&self.model_dirs.0, &self.model_dirs.1)
     }
 
-    pub fn embedder(&self) -> &Embedder {
-        &self.embedder
-    }
 
     /// Wall-clock seconds with some session of either model inside ONNX Runtime's `run` since
     /// loading (overlapping lanes count once; the two models never run at the same time here).

@@ -1,6 +1,6 @@
 //! Actor discovery and matching on the seed articles (no models needed).
 
-use _native::actors::{discover, find_mentions, ActorKind, Matcher};
+use _native::{discover, find_mentions, ActorKind, Matcher};
 use _native::text::segment;
 
 fn seed(name: &str) -> String {

@@ -83,7 +83,7 @@ fn mismatched_stance_inputs_are_an_error() {
 
 #[test]
 fn missing_models_name_every_place_tried() {
-    let err = _native::models::locate("no-such-model", Some(std::path::Path::new("/nonexistent/models"))).expect_err("missing");
+    let err = _native::locate_model("no-such-model", Some(std::path::Path::new("/nonexistent/models"))).expect_err("missing");
     let message = err.to_string();
     assert!(message.contains("/nonexistent/models/no-such-model") && message.contains("PRESSLENS_MODELS"), "{message}");
 }
@@ -93,8 +93,8 @@ fn missing_models_name_every_place_tried() {
 #[test]
 fn cuda_on_the_cpu_only_runtime_is_a_clear_error_at_construction() {
     pipeline(); // loads the runtime from the environment, as every test here does
-    assert!(!_native::runtime::has_cuda(None).expect("ask the runtime"), "this test needs the CPU-only onnxruntime wheel");
-    let result = Pipeline::new(PipelineOptions::default().with_threads(1).with_device(_native::pipeline::Device::Cuda));
+    assert!(!_native::has_cuda(None).expect("ask the runtime"), "this test needs the CPU-only onnxruntime wheel");
+    let result = Pipeline::new(PipelineOptions::default().with_threads(1).with_device(_native::Device::Cuda));
     match result {
         Err(Error::RuntimeLibrary(message)) => assert!(message.contains("onnxruntime-gpu"), "{message}"),
         Err(other) => panic!("expected a RuntimeLibrary error, got {other}"),

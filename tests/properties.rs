@@ -4,7 +4,7 @@
 //!
 //! `PROPTEST_CASES=100000 cargo test --release --test properties` runs a longer campaign.
 
-use _native::actors::{discover, find_mentions, ActorSpec, Matcher};
+use _native::{discover, find_mentions, ActorSpec, Matcher};
 use _native::text::segment;
 use proptest::prelude::*;
 

@@ -1,6 +1,6 @@
 //! Selection logic on small hand-made embeddings (no model needed).
 
-use _native::summarize::{select, Budget, SummaryWeights};
+use _native::{select, Budget, SummaryWeights};
 use ndarray::{arr1, arr2};
 
 #[test]

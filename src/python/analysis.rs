@@ -6,7 +6,7 @@ use pyo3::prelude::*;
 use super::errors::{detached, to_py};
 use super::offsets::{char_indices_of, CharOffsets};
 use super::{kind_name, parse_budget, PickTuple, PyPipeline, SentenceTuple};
-use crate::actor_stance::{self, ActorStance, ScoredMention};
+use crate::analysis::actor_stance::{self, ActorStance, ScoredMention};
 use crate::actors::{ActorKind, ActorSpec, Mention};
 use crate::pipeline::ArticleAnalysis;
 

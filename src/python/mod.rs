@@ -14,7 +14,7 @@ use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
 
 use crate::pipeline::{Pipeline, PipelineOptions};
-use crate::summarize::Budget;
+use crate::analysis::summarize::Budget;
 use crate::text::{self, SentenceKind};
 use errors::{detached, to_py};
 use offsets::CharOffsets;
@@ -217,13 +217,13 @@ impl PyPipeline {
 #[pyfunction]
 #[pyo3(signature = (name, root=None))]
 fn locate_model(name: &str, root: Option<PathBuf>) -> PyResult<PathBuf> {
-    crate::models::locate(name, root.as_deref()).map(|files| files.dir).map_err(to_py)
+    crate::infer::models::locate(name, root.as_deref()).map(|files| files.dir).map_err(to_py)
 }
 
 /// Whether the ONNX Runtime library at `ort_dylib` (or the one already loaded) offers CUDA.
 #[pyfunction]
 fn cuda_available(py: Python<'_>, ort_dylib: PathBuf) -> PyResult<bool> {
-    detached(py, || crate::runtime::has_cuda(Some(&ort_dylib)).map_err(to_py))
+    detached(py, || crate::infer::runtime::has_cuda(Some(&ort_dylib)).map_err(to_py))
 }
 
 #[pymodule]

@@ -11,7 +11,7 @@
 use ndarray::{Array1, Array2, ArrayView2};
 
 use crate::error::{Error, Result};
-use crate::lexical;
+use crate::analysis::lexical;
 use crate::text::{Sentence, SentenceKind};
 
 /// How long a summary may be. Exactly one applies.

@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 pub const MODELS_ENV_VAR: &str = "PRESSLENS_MODELS";
 pub const DEFAULT_EMBEDDING_MODEL: &str = "minilm-l6-v2";
 pub const DEFAULT_STANCE_MODEL: &str = "stance-minilm-l6";
-const REQUIRED_FILES: [&str; 3] = ["model.onnx", "tokenizer.json", "config.json"];
+/// The files every model folder must hold.
+pub const MODEL_FILES: [&str; 3] = ["model.onnx", "tokenizer.json", "config.json"];
 
 /// The files of one model folder, all checked to exist.
 #[derive(Debug, Clone)]
@@ -53,7 +54,7 @@ pub fn locate(name: &str, explicit_root: Option<&Path>) -> Result<ModelFiles> {
     let mut tried = Vec::new();
     for (root, source) in candidate_roots(explicit_root) {
         let dir = root.join(name);
-        let missing: Vec<&str> = REQUIRED_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
+        let missing: Vec<&str> = MODEL_FILES.iter().copied().filter(|f| !dir.join(f).is_file()).collect();
         if missing.is_empty() {
             return Ok(ModelFiles {
                 name: name.to_owned(),

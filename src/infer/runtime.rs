@@ -14,8 +14,14 @@ use crate::error::{Error, Result};
 /// Environment variables that name the library, in the order they are read.
 pub const DYLIB_ENV_VARS: [&str; 2] = ["PRESSLENS_ORT_DYLIB", "ORT_DYLIB_PATH"];
 
-const HINT: &str = "Install the pinned runtime with `pip install onnxruntime==1.31.1` (the library is in \
-    site-packages/onnxruntime/capi/), or point PRESSLENS_ORT_DYLIB at a libonnxruntime.so of version 1.31 or newer.";
+/// The ONNX Runtime release presslens is built for (ort's `api-31` feature) and that the Python
+/// package pins (`onnxruntime==` in pyproject.toml; a test checks the two agree).
+pub const ORT_VERSION: &str = "1.31.1";
+
+const HINT: &str = concat!(
+    "Install the pinned runtime with `pip install onnxruntime==1.31.1` (the library is in site-packages/onnxruntime/capi/), ",
+    "or point PRESSLENS_ORT_DYLIB at a libonnxruntime.so of version 1.31 or newer."
+);
 
 struct Loaded {
     path: PathBuf,

@@ -2,12 +2,12 @@
 
 use ndarray::Array2;
 
-use crate::dedup::Distinct;
+use crate::infer::dedup::Distinct;
 use crate::error::{Error, Result};
-use crate::models::ModelFiles;
-use crate::onnx::{Device, OnnxModel, OutputContract, ThreadLayout};
-use crate::pooling::softmax_in_place;
-use crate::tokenize::{TextTokenizer, Truncation};
+use crate::infer::models::ModelFiles;
+use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
+use crate::infer::pooling::softmax_in_place;
+use crate::infer::tokenize::{TextTokenizer, Truncation};
 
 /// The model contract: (target, sentence) pairs, at most 128 word pieces, sentence truncated only.
 pub const MAX_PIECES: usize = 128;
@@ -26,7 +26,7 @@ impl TargetSentiment {
         let labels = read_labels(files)?;
         let contract = OutputContract { name: "logits", rank: 2, width: labels.len() };
         let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::PairSecondOnly)?;
-        crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
+        crate::infer::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
         Ok(Self { tokenizer, model: OnnxModel::load(environment, files, layout, device, contract)?, labels })
     }
 

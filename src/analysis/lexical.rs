@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use ndarray::Array2;
 use rust_stemmers::{Algorithm, Stemmer};
 
-const STOPWORDS: &str = include_str!("data/stopwords_en.txt");
+const STOPWORDS: &str = include_str!("../data/stopwords_en.txt");
 
 fn stopwords() -> &'static HashSet<&'static str> {
     static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();

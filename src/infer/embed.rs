@@ -2,12 +2,12 @@
 
 use ndarray::Array2;
 
-use crate::dedup::Distinct;
+use crate::infer::dedup::Distinct;
 use crate::error::Result;
-use crate::models::ModelFiles;
-use crate::onnx::{Device, OnnxModel, OutputContract, ThreadLayout};
-use crate::pooling::mean_pool_normalized;
-use crate::tokenize::{TextTokenizer, Truncation};
+use crate::infer::models::ModelFiles;
+use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
+use crate::infer::pooling::mean_pool_normalized;
+use crate::infer::tokenize::{TextTokenizer, Truncation};
 
 /// The model contract: at most 256 word pieces per sentence, 384-wide hidden states.
 pub const MAX_PIECES: usize = 256;
@@ -22,7 +22,7 @@ pub struct Embedder {
 impl Embedder {
     pub fn load(environment: &ort::environment::Environment, files: &ModelFiles, layout: ThreadLayout, device: Device) -> Result<Self> {
         let tokenizer = TextTokenizer::from_file(&files.tokenizer, MAX_PIECES, Truncation::Single)?;
-        crate::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
+        crate::infer::models::check_tokenizer_fits(files, tokenizer.vocabulary_size())?;
         Ok(Self { tokenizer, model: OnnxModel::load(environment, files, layout, device, OUTPUT)? })
     }
 
@@ -33,10 +33,6 @@ impl Embedder {
 
     pub fn model_name(&self) -> &str {
         self.model.name()
-    }
-
-    pub fn tokenizer(&self) -> &TextTokenizer {
-        &self.tokenizer
     }
 
     /// One L2-normalised row per text, in input order. Repeated texts run once. Tokenisation runs

@@ -1,7 +1,7 @@
 //! Tokenisation with the model's own `tokenizer.json`, reconfigured per the model contract.
 //!
 //! The shipped tokenizers pad every input to a fixed 128 tokens. We switch padding off here and pad
-//! each batch to its own longest item in [`crate::batch`], after sorting inputs by length, so short
+//! each batch to its own longest item in [`crate::infer::batch`], after sorting inputs by length, so short
 //! sentences do not pay for long ones.
 
 use std::path::Path;
@@ -21,7 +21,6 @@ pub enum Truncation {
 
 pub struct TextTokenizer {
     inner: tokenizers::Tokenizer,
-    max_tokens: usize,
 }
 
 impl TextTokenizer {
@@ -46,11 +45,7 @@ impl TextTokenizer {
                 direction: TruncationDirection::Right,
             }))
             .map_err(|e| file_error(e.to_string()))?;
-        Ok(Self { inner, max_tokens })
-    }
-
-    pub fn max_tokens(&self) -> usize {
-        self.max_tokens
+        Ok(Self { inner })
     }
 
     /// Encode single texts (in parallel on the current rayon pool), with special tokens.
@@ -63,9 +58,4 @@ impl TextTokenizer {
         self.inner.encode_batch(pairs.to_vec(), true).map_err(|e| Error::Tokenization(e.to_string()))
     }
 
-    /// The number of word pieces in `text` without special tokens and without truncation.
-    pub fn count_pieces(&self, text: &str) -> Result<usize> {
-        let enc = self.inner.encode(text, false).map_err(|e| Error::Tokenization(e.to_string()))?;
-        Ok(enc.len() + enc.get_overflowing().iter().map(Encoding::len).sum::<usize>())
-    }
 }

@@ -22,10 +22,10 @@ use ort::value::{TensorElementType, TensorRef, ValueType};
 use ndarray::Array2;
 use tokenizers::Encoding;
 
-use crate::batch::{plan_batches, Batch};
-use crate::busy_clock::BusyClock;
+use crate::infer::batch::{plan_batches, Batch};
+use crate::infer::busy_clock::BusyClock;
 use crate::error::{Error, Result};
-use crate::models::ModelFiles;
+use crate::infer::models::ModelFiles;
 
 const KNOWN_INPUTS: [&str; 3] = ["input_ids", "attention_mask", "token_type_ids"];
 
