@@ -25,7 +25,7 @@ mod python;
 
 pub use actors::{discover, find_mentions, ActorKind, ActorSpec, Matcher, Mention};
 pub use analysis::actor_stance::{
-    aggregate_corpus, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE, NEGATIVE_BELOW, POSITIVE_ABOVE,
+    aggregate_corpus, group_actors, ActorGroup, ActorRef, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE, NEGATIVE_BELOW, POSITIVE_ABOVE,
 };
 pub use analysis::summarize::{select, summarize_document, Budget, Pick, SummaryWeights};
 pub use error::{Error, Result};

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version as _version
 
+from collections.abc import Sequence as _Sequence
+
 from . import _native
 from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
 from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
@@ -22,6 +24,9 @@ from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
 from .text import Document, RemovedSpan, Sentence, segment
 
 __version__: str = _native.__version__
+
+# A corpus analysis is a read-only sequence of article analyses.
+_Sequence.register(CorpusAnalysis)
 
 try:  # A stale build next to newer Python sources gives confusing errors; say so at import.
     if _version("presslens") != __version__:

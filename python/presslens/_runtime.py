@@ -11,9 +11,10 @@ import importlib.util
 import os
 from pathlib import Path
 
+from . import _native
 from .exceptions import RuntimeLibraryError
 
-ENV_VARS = ("PRESSLENS_ORT_DYLIB", "ORT_DYLIB_PATH")
+ENV_VARS: tuple[str, ...] = tuple(_native.ORT_DYLIB_ENV_VARS)
 _PATTERNS = ("libonnxruntime.so*", "libonnxruntime*.dylib", "onnxruntime.dll")
 
 
@@ -44,6 +45,6 @@ def find_ort_library() -> Path:
     if found is None:
         raise RuntimeLibraryError(
             "ONNX Runtime was not found: the `onnxruntime` package is not installed (or has no capi/ library). "
-            "Install it with `pip install onnxruntime==1.31.1`, or set $PRESSLENS_ORT_DYLIB to a libonnxruntime file."
+            f"Install it with `pip install onnxruntime=={_native.ORT_VERSION}`, or set ${ENV_VARS[0]} to a libonnxruntime file."
         )
     return found

@@ -165,7 +165,7 @@ def cmd_sentences(args: argparse.Namespace) -> None:
         doc = segment(text)
         if args.format == "jsonl":
             for s in doc.sentences:
-                out.write(json.dumps({"doc_id": doc_id, **s.__dict__}, ensure_ascii=False) + "\n")
+                out.write(json.dumps({"doc_id": doc_id, **s.to_dict()}, ensure_ascii=False) + "\n")
             continue
         out.write(f"## {doc_id} ({len(doc.sentences)} sentences, {len(doc.removed)} spans removed)\n")
         for s in doc.sentences:
@@ -186,7 +186,7 @@ def cmd_summarize(args: argparse.Namespace) -> None:
     good = [(i, t) for i, t, s in zip(ids, texts, statuses) if s == "ok"]
     corpus = pipeline.summarize_corpus([t for _, t in good], [i for i, _ in good], max_sentences=args.corpus_sentences) if len(good) > 1 else None
     rows = [
-        {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.__dict__ for x in summary.sentences]}
+        {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.to_dict() for x in summary.sentences]}
         for i, s, summary in zip(ids, statuses, summaries)
     ]
     with output(args.output) as out:
@@ -202,7 +202,7 @@ def cmd_summarize(args: argparse.Namespace) -> None:
                     also = f" (also: {', '.join(map(str, s.sources))})" if s.sources else ""
                     out.write(f"- {_one_line(s.text)} [{s.doc_id}]{also}\n")
         elif args.format == "json":
-            corpus_rows = None if corpus is None else [{**s.__dict__, "sources": list(s.sources)} for s in corpus.sentences]
+            corpus_rows = None if corpus is None else [{**s.to_dict(), "sources": list(s.sources)} for s in corpus.sentences]
             json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         elif args.format == "jsonl":
@@ -261,7 +261,7 @@ def cmd_analyze(args: argparse.Namespace) -> None:
                     out.write(_md_table(actor_rows(art), STANCE_MD) + "\n")
             out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
         elif args.format in ("json", "jsonl"):
-            rows = [{**row, "summary_sentences": [s.__dict__ for s in art.summary.sentences], "actor_stance": actor_rows(art)} for art, row in zip(corpus, articles)]
+            rows = [{**row, "summary_sentences": [s.to_dict() for s in art.summary.sentences], "actor_stance": actor_rows(art)} for art, row in zip(corpus, articles)]
             if args.format == "jsonl":
                 write_rows(out, rows, "jsonl", [])
             else:

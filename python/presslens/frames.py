@@ -145,12 +145,12 @@ def corpus_name_map(actors: pd.DataFrame) -> dict[tuple[Hashable, str], str]:
 
     per_doc, keys = [], []
     for doc_id, group in actors.groupby("doc_id", sort=False):
-        per_doc.append([(r.actor, r.kind, [(0, 0.0, 1.0)] * int(r.mentions)) for r in group.itertuples()])
+        per_doc.append([(r.actor, r.kind, int(r.mentions)) for r in group.itertuples()])
         keys.append((doc_id, list(group["actor"])))
     mapping: dict[tuple[Hashable, str], str] = {}
-    for name, _kind, _score, _label, _mentions, per_article, _pos, _neg in _native.merge_actors(per_doc):
-        for doc, actor, *_ in per_article:
-            mapping[(keys[doc][0], keys[doc][1][actor])] = name
+    for (doc_id, names), corpus_names in zip(keys, _native.corpus_actor_names(per_doc)):
+        for name, corpus_name in zip(names, corpus_names):
+            mapping[(doc_id, name)] = corpus_name
     return mapping
 
 

@@ -12,15 +12,15 @@ import numpy as np
 from . import _native
 from ._inputs import Errors, require_text, screen, text_list
 from ._runtime import find_ort_library
-from .analysis import ActorsArg, Analysis, CorpusAnalysis, build_analysis, build_corpus, normalise_actors
+from .analysis import ActorsArg, Analysis, CorpusAnalysis, empty_analysis, normalise_actors
 from .exceptions import InputError
-from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
+from .summary import CorpusSummary, Summary
 from .text import Document, segment
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-DEFAULT_EMBEDDING_MODEL = "minilm-l6-v2"
-DEFAULT_STANCE_MODEL = "stance-minilm-l6"
+DEFAULT_EMBEDDING_MODEL: str = _native.DEFAULT_EMBEDDING_MODEL
+DEFAULT_STANCE_MODEL: str = _native.DEFAULT_STANCE_MODEL
 
 
 class Pipeline:
@@ -60,7 +60,7 @@ class Pipeline:
         threads: int | None = None,
         lanes: int | None = None,
         batch_size: int | None = None,
-        max_article_sentences: int = 1000,
+        max_article_sentences: int = _native.DEFAULT_MAX_ARTICLE_SENTENCES,
         precision: str = "fp32",
         device: str = "cpu",
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
@@ -76,7 +76,7 @@ class Pipeline:
             raise InputError(f"max_article_sentences must be a positive int, got {max_article_sentences!r}.")
         if precision not in ("fp32", "int8"):
             raise InputError(f"precision must be 'fp32' or 'int8', got {precision!r}.")
-        if device not in ("cpu", "cuda"):
+        if not isinstance(device, str):
             raise InputError(f"device must be 'cpu' or 'cuda', got {device!r}.")
         if precision == "int8" and device == "cuda":
             # Dynamically quantised MatMulInteger runs outside the GPU's fast paths: on an H100 the int8
@@ -228,15 +228,16 @@ class Pipeline:
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
         given = normalise_actors(actors)
-        budget, value = _budget(max_sentences, None, None)
+        max_sentences = _count(max_sentences, "max_sentences")
         articles: list[Analysis] = []
-        for position, raw in self._chunked(texts, chunk_size, show_progress, "analyze", lambda chunk: self._inner.analyze_many(chunk, given, budget, value)):
+        work = lambda chunk, chunk_ids: self._inner.analyze_many(chunk, chunk_ids, given, max_sentences)  # noqa: E731
+        for position, analysis in self._chunked(texts, ids, chunk_size, show_progress, "analyze", work):
             problem = problems[position]
             if problem is None:
-                articles.append(build_analysis(ids[position], raw))
+                articles.append(analysis)
             elif errors == "mark":
-                articles.append(Analysis(doc_id=ids[position], sentences=(), summary=Summary([], doc_id=ids[position], error=problem), actors=(), error=problem))
-        return build_corpus(articles)
+                articles.append(empty_analysis(ids[position], problem))
+        return _native.corpus_analysis(articles)
 
     def summarize(self, text: str, *, max_sentences: int | None = 3, max_words: int | None = None, ratio: float | None = None) -> Summary:
         """Extractive summary of one article, in document order.
@@ -269,21 +270,19 @@ class Pipeline:
         """
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
-        budget, value = _budget(max_sentences, max_words, ratio)
+        budget = {"max_sentences": _count(max_sentences, "max_sentences", optional=True), "max_words": _count(max_words, "max_words", optional=True), "ratio": _ratio(ratio)}
         results: list[Summary] = []
-        for begin, raw in self._chunked(texts, chunk_size, show_progress, "summarize", lambda chunk: self._inner.summarize_many(chunk, budget, value)):
-            picks, truncated = raw
-            problem = problems[begin]
-            if problem is not None:
-                if errors == "mark":
-                    results.append(Summary([], doc_id=ids[begin], error=problem))
-                continue
-            sentences = [SummarySentence(text=t, start=a, end=b, index=i, score=sc) for i, t, a, b, sc, _ in picks]
-            results.append(Summary(sentences, doc_id=ids[begin], truncated=truncated))
+        work = lambda chunk, chunk_ids: self._inner.summarize_many(chunk, chunk_ids, **budget)  # noqa: E731
+        for position, summary in self._chunked(texts, ids, chunk_size, show_progress, "summarize", work):
+            problem = problems[position]
+            if problem is None:
+                results.append(summary)
+            elif errors == "mark":
+                results.append(Summary([], doc_id=ids[position], error=problem))
         return results
 
-    def _chunked(self, texts: list[str], chunk_size: int, show_progress: bool, what: str, work):
-        """Run ``work`` over chunks of ``texts``; yield (input position, result) in input order,
+    def _chunked(self, texts: list[str], ids: list[Hashable], chunk_size: int, show_progress: bool, what: str, work):
+        """Run ``work(texts, ids)`` over chunks; yield (input position, result) in input order,
         updating a progress bar. Ctrl-C lands between chunks."""
         if not isinstance(chunk_size, int) or chunk_size < 1:
             raise InputError(f"chunk_size must be a positive int, got {chunk_size!r}.")
@@ -291,8 +290,8 @@ class Pipeline:
         try:
             for begin in range(0, len(texts), chunk_size):
                 chunk = texts[begin : begin + chunk_size]
-                for offset, raw in enumerate(work(chunk)):
-                    yield begin + offset, raw
+                for offset, result in enumerate(work(chunk, ids[begin : begin + chunk_size])):
+                    yield begin + offset, result
                 if bar is not None:
                     bar.update(len(chunk))
         finally:
@@ -307,16 +306,7 @@ class Pipeline:
         ``sources``. Each sentence is attributed to its article by ``ids`` (default: positions).
         """
         texts = text_list(texts, "texts")
-        ids = _ids(ids, len(texts))
-        if not isinstance(max_sentences, int) or max_sentences < 0:
-            raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
-        picks = self._inner.summarize_corpus(texts, max_sentences)
-        return CorpusSummary(
-            [
-                CorpusSentence(text=t, start=a, end=b, index=i, score=sc, doc_id=ids[d], sources=tuple(dict.fromkeys(ids[sd] for sd, _ in src)))
-                for d, i, t, a, b, sc, src in picks
-            ]
-        )
+        return self._inner.summarize_corpus(texts, _ids(ids, len(texts)), _count(max_sentences, "max_sentences"))
 
 
 def _usable_device(device: str, ort_dylib: str) -> str:
@@ -342,7 +332,7 @@ def _usable_device(device: str, ort_dylib: str) -> str:
         return "cuda"
     warnings.warn(
         f"device='cuda' needs ONNX Runtime's CUDA execution provider, and {ort_dylib} is a CPU-only build. "
-        "Install onnxruntime-gpu in place of onnxruntime (`pip uninstall onnxruntime && pip install onnxruntime-gpu[cuda,cudnn]==1.31.1`). Running on the CPU.",
+        f"Install onnxruntime-gpu in place of onnxruntime (`pip uninstall onnxruntime && pip install onnxruntime-gpu[cuda,cudnn]=={_native.ORT_VERSION}`). Running on the CPU.",
         RuntimeWarning,
         stacklevel=3,
     )
@@ -350,27 +340,25 @@ def _usable_device(device: str, ort_dylib: str) -> str:
 
 
 def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:
-    ids = list(range(n)) if ids is None else list(ids)
-    if len(ids) != n:
-        raise InputError(f"got {len(ids)} ids for {n} texts; pass one id per text.")
-    return ids
+    """The caller's ids as a list (the core checks there is one per text), else positions."""
+    return list(range(n)) if ids is None else list(ids)
 
 
-def _budget(max_sentences: int | None, max_words: int | None, ratio: float | None) -> tuple[str, float]:
-    """The one length budget that applies; max_words or ratio replace the default max_sentences."""
-    if max_words is not None and ratio is not None:
-        raise InputError("give one length budget: max_words or ratio, not both.")
-    if max_words is not None:
-        if not isinstance(max_words, int) or max_words < 0:
-            raise InputError(f"max_words must be a non-negative int, got {max_words!r}.")
-        return "words", float(max_words)
-    if ratio is not None:
-        if not (isinstance(ratio, (int, float)) and 0 < ratio <= 1):
-            raise InputError(f"ratio must be a number in (0, 1], got {ratio!r}.")
-        return "ratio", float(ratio)
-    if max_sentences is None or not isinstance(max_sentences, int) or max_sentences < 0:
-        raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
-    return "sentences", float(max_sentences)
+def _count(value: object, name: str, optional: bool = False) -> int | None:
+    """Type conversion only: the core checks the range."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InputError(f"{name} must be a non-negative int, got {value!r}.")
+    return value
+
+
+def _ratio(value: object) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise InputError(f"ratio must be a number in (0, 1], got {value!r}.")
+    return float(value)
 
 
 def _progress(total: int, enabled: bool, what: str):

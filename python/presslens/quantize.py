@@ -13,14 +13,18 @@ import os
 import shutil
 from pathlib import Path
 
+from . import _native
 from .exceptions import ModelError
 
-COPIED = ("tokenizer.json", "config.json")
+# Every model file but the graph is copied unchanged.
+COPIED = tuple(name for name in _native.MODEL_FILES if name != "model.onnx")
 
 
 def cache_root() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "presslens" / "int8"
+    root = _native.cache_dir()
+    if root is None:
+        raise ModelError("int8 models are cached in the user cache, but neither $XDG_CACHE_HOME nor $HOME is set; set one of them.")
+    return Path(root) / "int8"
 
 
 def _key(model_dirs: list[Path]) -> str:

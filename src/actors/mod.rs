@@ -35,7 +35,8 @@ impl ActorKind {
         }
     }
 
-    fn parse(text: &str) -> Self {
+    /// A kind name as [`ActorKind::as_str`] writes it; anything else is a given actor.
+    pub fn parse(text: &str) -> Self {
         match text {
             "person" => ActorKind::Person,
             "country" => ActorKind::Country,

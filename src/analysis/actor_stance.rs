@@ -40,6 +40,16 @@ impl StanceLabel {
         }
     }
 
+    /// A label as [`StanceLabel::as_str`] writes it.
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "negative" => Ok(StanceLabel::Negative),
+            "neutral" => Ok(StanceLabel::Neutral),
+            "positive" => Ok(StanceLabel::Positive),
+            other => Err(Error::InvalidInput(format!("a stance label is \"negative\", \"neutral\" or \"positive\", got {other:?}"))),
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             StanceLabel::Negative => "negative",
@@ -99,6 +109,30 @@ pub struct ActorStance {
     pub positive_evidence: Vec<usize>,
     /// Indices into `mentions`: the most negative (score < 0), one per sentence, strongest first.
     pub negative_evidence: Vec<usize>,
+}
+
+impl ActorStance {
+    /// The mention that best justifies the label (index into `mentions`): the strongest in the
+    /// label's direction; for a neutral label (or no evidence that way), the mention read most
+    /// confidently as neutral, the least polar among equals.
+    pub fn headline_evidence(&self) -> Option<usize> {
+        headline(self.label, self.positive_evidence.first(), self.negative_evidence.first(), || most_neutral(self.mentions.iter()))
+    }
+}
+
+fn headline<T: Copy>(label: StanceLabel, positive: Option<&T>, negative: Option<&T>, otherwise: impl FnOnce() -> Option<T>) -> Option<T> {
+    match (label, positive, negative) {
+        (StanceLabel::Positive, Some(&best), _) | (StanceLabel::Negative, _, Some(&best)) => Some(best),
+        _ => otherwise(),
+    }
+}
+
+/// Position of the mention with the highest P(neutral), the least polar among equals.
+fn most_neutral<'a>(mentions: impl Iterator<Item = &'a ScoredMention>) -> Option<usize> {
+    mentions
+        .enumerate()
+        .max_by(|(_, a), (_, b)| a.probabilities[1].total_cmp(&b.probabilities[1]).then_with(|| b.score.abs().total_cmp(&a.score.abs())))
+        .map(|(index, _)| index)
 }
 
 /// Confidence-weighted mean score; 0 for no mentions.
@@ -184,28 +218,52 @@ pub struct CorpusActorStance {
     /// (doc, actor index in that doc, mention index): the strongest across the corpus.
     pub positive_evidence: Vec<(usize, usize, usize)>,
     pub negative_evidence: Vec<(usize, usize, usize)>,
+    /// The mention that best justifies the label, chosen as for one article.
+    pub evidence: Option<(usize, usize, usize)>,
+    /// Mentions that read positive on their own (score above [`POSITIVE_ABOVE`]).
+    pub positive_mentions: usize,
+    /// Mentions that read negative on their own (score below [`NEGATIVE_BELOW`]).
+    pub negative_mentions: usize,
+}
+
+/// What merging actors across articles looks at: the name, the kind and how often it is mentioned.
+#[derive(Debug, Clone, Copy)]
+pub struct ActorRef<'a> {
+    pub name: &'a str,
+    pub kind: ActorKind,
+    pub mentions: usize,
+}
+
+/// Actors of several articles that are one actor across the corpus.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActorGroup {
+    /// The name shown for the group: a full (multi-word) name, with accents where some article
+    /// kept them, from the article that mentions the actor most.
+    pub name: String,
+    pub kind: ActorKind,
+    /// (doc, actor index in that doc), in input order.
+    pub members: Vec<(usize, usize)>,
 }
 
 fn merge_key(name: &str) -> String {
     fold(name).to_lowercase()
 }
 
-/// Merge the actors of many articles: same name (accent- and case-blind), and a one-word person
-/// ("Rubio", found with a title only) joins the one multi-word person with that surname.
-pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
+/// Which actors of many articles are the same actor: same name (accent- and case-blind), and a
+/// one-word person ("Rubio", found with a title only) joins the one multi-word person with that
+/// surname. Groups come in order of first appearance.
+pub fn group_actors(per_doc: &[Vec<ActorRef<'_>>]) -> Vec<ActorGroup> {
     let mut surnames: HashMap<String, Vec<String>> = HashMap::new();
-    for actors in per_doc {
-        for a in actors.iter().filter(|a| a.kind == ActorKind::Person && a.name.split_whitespace().count() > 1) {
-            let key = merge_key(&a.name);
-            let surname = key.split_whitespace().last().unwrap_or("").to_owned();
-            let owners = surnames.entry(surname).or_default();
-            if !owners.contains(&key) {
-                owners.push(key);
-            }
+    for a in per_doc.iter().flatten().filter(|a| a.kind == ActorKind::Person && a.name.split_whitespace().count() > 1) {
+        let key = merge_key(a.name);
+        let surname = key.split_whitespace().last().unwrap_or("").to_owned();
+        let owners = surnames.entry(surname).or_default();
+        if !owners.contains(&key) {
+            owners.push(key);
         }
     }
-    let key_of = |a: &ActorStance| {
-        let key = merge_key(&a.name);
+    let key_of = |a: &ActorRef<'_>| {
+        let key = merge_key(a.name);
         if a.kind == ActorKind::Person && !key.contains(' ') {
             if let Some([only]) = surnames.get(&key).map(Vec::as_slice) {
                 return only.clone();
@@ -224,32 +282,60 @@ pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
             members.entry(key).or_default().push((doc, index));
         }
     }
-    let mut out: Vec<CorpusActorStance> = order
-        .iter()
-        .map(|key| {
-            let parts = &members[key];
+    order
+        .into_iter()
+        .filter_map(|key| members.remove(&key))
+        .map(|members| {
+            let shown = members
+                .iter()
+                .map(|&(doc, index)| &per_doc[doc][index])
+                .max_by_key(|a| (a.name.split_whitespace().count() > 1, a.name.chars().filter(|c| !c.is_ascii()).count(), a.mentions));
+            let (name, kind) = shown.map_or((String::new(), ActorKind::Given), |a| (a.name.to_owned(), a.kind));
+            ActorGroup { name, kind, members }
+        })
+        .collect()
+}
+
+/// Merge the actors of many articles ([`group_actors`]) and score each merged actor over all its
+/// mentions with the same rule as one article. Most mentioned first.
+pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
+    let refs: Vec<Vec<ActorRef<'_>>> =
+        per_doc.iter().map(|actors| actors.iter().map(|a| ActorRef { name: &a.name, kind: a.kind, mentions: a.mentions.len() }).collect()).collect();
+    let mut out: Vec<CorpusActorStance> = group_actors(&refs)
+        .into_iter()
+        .map(|group| {
             let actor = |&(doc, index): &(usize, usize)| &per_doc[doc][index];
-            // Display a full (multi-word) name, with its accents where some article kept them, from
-            // the article that mentions the actor most.
-            let display = parts.iter().map(actor).max_by_key(|a| (a.name.split_whitespace().count() > 1, a.name.chars().filter(|c| !c.is_ascii()).count(), a.mentions.len())).map(|a| (a.name.clone(), a.kind));
-            let (name, kind) = display.unwrap_or_else(|| (String::new(), ActorKind::Given));
-            let all: Vec<&ScoredMention> = parts.iter().flat_map(|p| actor(p).mentions.iter()).collect();
-            let score = weighted_score(all.iter().copied());
-            let keyed: Vec<((usize, usize), f32)> =
-                parts.iter().flat_map(|&(doc, index)| per_doc[doc][index].mentions.iter().map(move |m| ((doc, m.mention.sentence), m.score))).collect();
-            let locate: Vec<(usize, usize, usize)> = parts.iter().flat_map(|&(doc, index)| (0..per_doc[doc][index].mentions.len()).map(move |m| (doc, index, m))).collect();
+            // Every mention of the group with where it sits: (doc, actor index, mention index).
+            let located: Vec<((usize, usize, usize), &ScoredMention)> = group
+                .members
+                .iter()
+                .flat_map(|&(doc, index)| per_doc[doc][index].mentions.iter().enumerate().map(move |(m, mention)| ((doc, index, m), mention)))
+                .collect();
+            let score = weighted_score(located.iter().map(|(_, m)| *m));
+            let label = StanceLabel::from_score(score);
+            let keyed: Vec<((usize, usize), f32)> = located.iter().map(|&((doc, _, _), m)| ((doc, m.mention.sentence), m.score)).collect();
+            let positive_evidence: Vec<(usize, usize, usize)> = evidence(&keyed, true).into_iter().map(|i| located[i].0).collect();
+            let negative_evidence: Vec<(usize, usize, usize)> = evidence(&keyed, false).into_iter().map(|i| located[i].0).collect();
+            let evidence = headline(label, positive_evidence.first(), negative_evidence.first(), || most_neutral(located.iter().map(|(_, m)| *m)).map(|i| located[i].0));
             CorpusActorStance {
-                name,
-                kind,
+                name: group.name,
+                kind: group.kind,
                 score,
-                label: StanceLabel::from_score(score),
-                mentions: all.len(),
-                articles: parts.iter().map(|&(doc, index)| {
-                    let a = actor(&(doc, index));
-                    ArticleStance { doc, actor: index, score: a.score, label: a.label, mentions: a.mentions.len() }
-                }).collect(),
-                positive_evidence: evidence(&keyed, true).into_iter().map(|i| locate[i]).collect(),
-                negative_evidence: evidence(&keyed, false).into_iter().map(|i| locate[i]).collect(),
+                label,
+                mentions: located.len(),
+                articles: group
+                    .members
+                    .iter()
+                    .map(|member| {
+                        let a = actor(member);
+                        ArticleStance { doc: member.0, actor: member.1, score: a.score, label: a.label, mentions: a.mentions.len() }
+                    })
+                    .collect(),
+                positive_evidence,
+                negative_evidence,
+                evidence,
+                positive_mentions: located.iter().filter(|(_, m)| m.score > POSITIVE_ABOVE).count(),
+                negative_mentions: located.iter().filter(|(_, m)| m.score < NEGATIVE_BELOW).count(),
             }
         })
         .collect();

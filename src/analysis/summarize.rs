@@ -67,8 +67,23 @@ pub struct Pick {
 impl Budget {
     pub fn validate(self) -> Result<Self> {
         match self {
-            Budget::Ratio(r) if !(r > 0.0 && r <= 1.0) => Err(Error::InvalidInput(format!("ratio must be in (0, 1], got {r}"))),
+            Budget::Ratio(r) if !(r > 0.0 && r <= 1.0) => Err(Error::InvalidInput(format!("ratio must be a number in (0, 1], got {r}"))),
             _ => Ok(self),
+        }
+    }
+
+    /// The one budget that applies among the caller's options: `max_words` or `ratio` when given
+    /// (not both), else `max_sentences`. Counts must be non-negative.
+    pub fn from_options(max_sentences: Option<i64>, max_words: Option<i64>, ratio: Option<f64>) -> Result<Self> {
+        let count = |name: &str, value: i64| {
+            usize::try_from(value).map_err(|_| Error::InvalidInput(format!("{name} must be a non-negative int, got {value}")))
+        };
+        match (max_sentences, max_words, ratio) {
+            (_, Some(_), Some(_)) => Err(Error::InvalidInput("give one length budget: max_words or ratio, not both".into())),
+            (_, Some(words), None) => Ok(Budget::Words(count("max_words", words)?)),
+            (_, None, Some(ratio)) => Budget::Ratio(ratio).validate(),
+            (Some(sentences), None, None) => Ok(Budget::Sentences(count("max_sentences", sentences)?)),
+            (None, None, None) => Err(Error::InvalidInput("no length budget: give max_sentences, max_words or ratio".into())),
         }
     }
 }

@@ -22,13 +22,19 @@ pub struct ModelFiles {
     pub config: PathBuf,
 }
 
-/// The per-user cache folder: `$XDG_CACHE_HOME/presslens/models`, else `~/.cache/presslens/models`.
-pub fn user_cache_dir() -> Option<PathBuf> {
+/// presslens's folder in the user cache: `$XDG_CACHE_HOME/presslens`, else `~/.cache/presslens`
+/// (models in `models/`, int8 copies in `int8/`).
+pub fn cache_root() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").filter(|v| !v.is_empty()).map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(base.join("presslens").join("models"))
+    Some(base.join("presslens"))
+}
+
+/// The per-user models folder: `<cache_root>/models`.
+pub fn user_cache_dir() -> Option<PathBuf> {
+    cache_root().map(|root| root.join("models"))
 }
 
 /// The models folders to search, each with where it came from, in order.

@@ -18,10 +18,13 @@ pub const DYLIB_ENV_VARS: [&str; 2] = ["PRESSLENS_ORT_DYLIB", "ORT_DYLIB_PATH"];
 /// package pins (`onnxruntime==` in pyproject.toml; a test checks the two agree).
 pub const ORT_VERSION: &str = "1.31.1";
 
-const HINT: &str = concat!(
-    "Install the pinned runtime with `pip install onnxruntime==1.31.1` (the library is in site-packages/onnxruntime/capi/), ",
-    "or point PRESSLENS_ORT_DYLIB at a libonnxruntime.so of version 1.31 or newer."
-);
+fn hint() -> String {
+    format!(
+        "Install the pinned runtime with `pip install onnxruntime=={ORT_VERSION}` (the library is in site-packages/onnxruntime/capi/), \
+         or point {} at a libonnxruntime.so of version {ORT_VERSION} or newer.",
+        DYLIB_ENV_VARS[0]
+    )
+}
 
 struct Loaded {
     path: PathBuf,
@@ -42,8 +45,9 @@ pub fn resolve_dylib(explicit: Option<&Path>) -> Result<PathBuf> {
         }
     }
     Err(Error::RuntimeLibrary(format!(
-        "no ONNX Runtime library was given and neither {} is set. {HINT}",
-        DYLIB_ENV_VARS.join(" nor ")
+        "no ONNX Runtime library was given and neither {} is set. {}",
+        DYLIB_ENV_VARS.join(" nor "),
+        hint()
     )))
 }
 
@@ -58,11 +62,11 @@ pub fn environment(explicit: Option<&Path>) -> Result<(Environment, PathBuf)> {
     }
     let path = resolve_dylib(explicit)?;
     if !path.is_file() {
-        return Err(Error::RuntimeLibrary(format!("{} does not exist or is not a file. {HINT}", path.display())));
+        return Err(Error::RuntimeLibrary(format!("{} does not exist or is not a file. {}", path.display(), hint())));
     }
     // ort resolves relative paths against the executable's folder; make it absolute first.
-    let path = path.canonicalize().map_err(|e| Error::RuntimeLibrary(format!("{}: {e}. {HINT}", path.display())))?;
-    let builder = ort::init_from(&path).map_err(|e| Error::RuntimeLibrary(format!("{e}. {HINT}")))?;
+    let path = path.canonicalize().map_err(|e| Error::RuntimeLibrary(format!("{}: {e}. {}", path.display(), hint())))?;
+    let builder = ort::init_from(&path).map_err(|e| Error::RuntimeLibrary(format!("{e}. {}", hint())))?;
     let environment = builder
         .with_name("presslens")
         .build()

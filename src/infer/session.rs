@@ -26,6 +26,7 @@ use crate::infer::batch::{plan_batches, Batch};
 use crate::infer::busy_clock::BusyClock;
 use crate::error::{Error, Result};
 use crate::infer::models::ModelFiles;
+use crate::infer::runtime::ORT_VERSION;
 
 const KNOWN_INPUTS: [&str; 3] = ["input_ids", "attention_mask", "token_type_ids"];
 
@@ -48,6 +49,22 @@ pub enum Device {
 }
 
 impl Device {
+    /// `"cpu"` or `"cuda"`.
+    pub fn parse(name: &str) -> Result<Self> {
+        match name {
+            "cpu" => Ok(Device::Cpu),
+            "cuda" => Ok(Device::Cuda),
+            other => Err(Error::InvalidInput(format!("device must be \"cpu\" or \"cuda\", got {other:?}"))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Device::Cpu => "cpu",
+            Device::Cuda => "cuda",
+        }
+    }
+
     /// Inputs per model call when the caller leaves it to the device.
     pub fn default_batch_size(self) -> usize {
         match self {
@@ -225,7 +242,7 @@ fn open_session(environment: &Environment, files: &ModelFiles, intra_threads: us
     let mut builder = Session::builder(environment).map_err(ort_error)?;
     if device == Device::Cuda {
         builder = builder.with_execution_providers([ort::ep::CUDA::default().build().error_on_failure()]).map_err(|e| {
-            Error::RuntimeLibrary(format!("the CUDA execution provider is not available ({e}); onnxruntime-gpu 1.31 needs CUDA 13 and cuDNN 9 (`pip install onnxruntime-gpu[cuda,cudnn]==1.31.1`), or use device=\"cpu\""))
+            Error::RuntimeLibrary(format!("the CUDA execution provider is not available ({e}); onnxruntime-gpu {ORT_VERSION} needs CUDA 13 and cuDNN 9 (`pip install onnxruntime-gpu[cuda,cudnn]=={ORT_VERSION}`), or use device=\"cpu\""))
         })?;
     } else {
         // ONNX Runtime's CPU SkipLayerNormalization kernel is slower than the Add + LayerNormalization

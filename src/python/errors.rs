@@ -11,6 +11,7 @@ pyo3::import_exception!(presslens.exceptions, ModelNotFoundError);
 pyo3::import_exception!(presslens.exceptions, RuntimeLibraryError);
 pyo3::import_exception!(presslens.exceptions, InputError);
 
+/// Every variant is named, so a new one must be given its class here (no catch-all).
 pub fn to_py(error: Error) -> PyErr {
     let message = error.to_string();
     match error {
@@ -18,7 +19,7 @@ pub fn to_py(error: Error) -> PyErr {
         Error::ModelFile { .. } | Error::ModelContract { .. } => ModelError::new_err(message),
         Error::RuntimeLibrary(_) => RuntimeLibraryError::new_err(message),
         Error::InvalidInput(_) | Error::Tokenization(_) => InputError::new_err(message),
-        _ => PresslensError::new_err(message),
+        Error::Inference { .. } | Error::Poisoned(_) => PresslensError::new_err(message),
     }
 }
 

@@ -5,67 +5,38 @@
 //! classes of `presslens.exceptions` in one place (`errors.rs`).
 
 mod analysis;
+mod convert;
 mod errors;
 mod offsets;
+mod results;
 
 use std::path::PathBuf;
 
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
 
-use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::analysis::summarize::Budget;
-use crate::text::{self, SentenceKind};
+use crate::pipeline::{Pipeline, PipelineOptions};
+use crate::text;
+use convert::{clone_id, DocId};
 use errors::{detached, to_py};
 use offsets::CharOffsets;
 
-/// (text, start, end, index, paragraph, kind), offsets in code points.
-pub(crate) type SentenceTuple = (String, usize, usize, usize, usize, &'static str);
-/// (start, end, reason), offsets in code points.
-type RemovedTuple = (usize, usize, String);
-
-/// Segment one text; offsets are Python `str` indices (code points), not bytes.
+/// Segment one text into a `presslens.Document`; offsets are Python `str` indices (code points).
 #[pyfunction]
-fn segment(py: Python<'_>, text: String) -> PyResult<(Vec<SentenceTuple>, Vec<RemovedTuple>)> {
-    detached(py, || {
-        let doc = text::segment(&text);
-        let mut chars = CharOffsets::new(&text);
-        let sentences = doc
-            .sentences
-            .into_iter()
-            .map(|s| {
-                let (start, end) = chars.span(s.start, s.end);
-                (s.text, start, end, s.index, s.paragraph, kind_name(s.kind))
-            })
-            .collect();
-        let mut chars = CharOffsets::new(&text);
-        let removed = doc
-            .removed
-            .into_iter()
-            .map(|r| {
-                let (start, end) = chars.span(r.start, r.end);
-                (start, end, r.reason)
-            })
-            .collect();
-        Ok((sentences, removed))
-    })
+fn segment(py: Python<'_>, text: String) -> PyResult<results::Document> {
+    let doc = detached(py, || Ok(text::segment(&text)))?;
+    convert::document(py, &text, &doc)
 }
 
-pub(crate) type PickTuple = (usize, String, usize, usize, f32, &'static str);
-type CorpusPickTuple = (usize, usize, String, usize, usize, f32, Vec<(usize, usize)>);
-
-pub(crate) fn parse_budget(kind: &str, value: f64) -> PyResult<Budget> {
-    let budget = match kind {
-        "sentences" if value >= 0.0 => Budget::Sentences(value as usize),
-        "words" if value >= 0.0 => Budget::Words(value as usize),
-        "ratio" => Budget::Ratio(value),
-        _ => return Err(to_py(crate::Error::InvalidInput(format!("unknown budget {kind}={value}")))),
-    };
-    budget.validate().map_err(to_py)
-}
-
-pub(crate) fn kind_name(kind: SentenceKind) -> &'static str {
-    kind.as_str()
+/// One id per text, or a clear error.
+fn check_ids(ids: &[DocId], texts: usize) -> PyResult<()> {
+    if ids.len() == texts {
+        Ok(())
+    } else {
+        Err(to_py(crate::Error::InvalidInput(format!("got {} ids for {texts} texts; pass one id per text", ids.len()))))
+    }
 }
 
 #[pyclass(name = "NativePipeline", module = "presslens._native", frozen)]
@@ -90,11 +61,7 @@ impl PyPipeline {
         stance_model: Option<String>,
         ort_dylib: Option<PathBuf>,
     ) -> PyResult<Self> {
-        let device = match device {
-            "cpu" => crate::pipeline::Device::Cpu,
-            "cuda" => crate::pipeline::Device::Cuda,
-            other => return Err(to_py(crate::Error::InvalidInput(format!("device must be \"cpu\" or \"cuda\", got {other:?}")))),
-        };
+        let device = crate::Device::parse(device).map_err(to_py)?;
         let mut options = PipelineOptions::default().with_threads(threads).with_lanes(lanes).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences).with_device(device);
         if let Some(dir) = models {
             options = options.with_models_dir(dir);
@@ -122,55 +89,62 @@ impl PyPipeline {
         Ok(array.into_pyarray(py))
     }
 
-    /// Per text: (picks as (sentence index, text, start, end, score, kind), truncated), offsets in
-    /// code points.
-    fn summarize_many(&self, py: Python<'_>, texts: Vec<String>, budget: &str, value: f64) -> PyResult<Vec<(Vec<PickTuple>, bool)>> {
-        let budget = parse_budget(budget, value)?;
-        detached(py, || {
-            let results = self.inner.summarize_many(&texts, budget).map_err(to_py)?;
-            Ok(results
-                .iter()
-                .zip(&texts)
-                .map(|(article, text)| {
-                    let mut chars = CharOffsets::new(text);
-                    let picks = article
-                        .picks
-                        .iter()
-                        .map(|p| {
-                            let s = &article.document.sentences[p.sentence];
-                            let (start, end) = chars.span(s.start, s.end);
-                            (s.index, s.text.clone(), start, end, p.score, kind_name(s.kind))
-                        })
-                        .collect();
-                    (picks, article.truncated)
-                })
-                .collect())
-        })
+    /// One `presslens.Summary` per text. Exactly one budget applies (see `Budget::from_options`).
+    #[pyo3(signature = (texts, ids, *, max_sentences=None, max_words=None, ratio=None))]
+    fn summarize_many(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        ids: Vec<DocId>,
+        max_sentences: Option<i64>,
+        max_words: Option<i64>,
+        ratio: Option<f64>,
+    ) -> PyResult<Vec<Py<results::Summary>>> {
+        check_ids(&ids, texts.len())?;
+        let budget = Budget::from_options(max_sentences, max_words, ratio).map_err(to_py)?;
+        let summaries = detached(py, || self.inner.summarize_many(&texts, budget).map_err(to_py))?;
+        summaries
+            .iter()
+            .zip(&texts)
+            .zip(&ids)
+            .map(|((article, text), id)| convert::summary(py, id, text, &article.document, &article.picks, article.truncated))
+            .collect()
     }
 
-    /// Corpus picks as (doc, sentence index, text, start, end, score, [(doc, sentence index)...]).
-    fn summarize_corpus(&self, py: Python<'_>, texts: Vec<String>, max_sentences: usize) -> PyResult<Vec<CorpusPickTuple>> {
-        detached(py, || {
-            let (docs, doc_of, picks) = self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py)?;
-            let flat: Vec<&crate::text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
-            Ok(picks
-                .iter()
-                .map(|p| {
-                    let s = flat[p.sentence];
-                    let doc = doc_of[p.sentence];
-                    let (start, end) = CharOffsets::new(&texts[doc]).span(s.start, s.end);
-                    let sources = p.duplicates.iter().map(|&d| (doc_of[d], flat[d].index)).collect();
-                    (doc, s.index, s.text.clone(), start, end, p.score, sources)
-                })
-                .collect())
-        })
+    /// One `presslens.CorpusSummary` across the texts: picks attributed to their article's id,
+    /// other articles saying nearly the same listed as sources.
+    fn summarize_corpus(&self, py: Python<'_>, texts: Vec<String>, ids: Vec<DocId>, max_sentences: i64) -> PyResult<results::CorpusSummary> {
+        check_ids(&ids, texts.len())?;
+        let max_sentences = usize::try_from(max_sentences).map_err(|_| to_py(crate::Error::InvalidInput(format!("max_sentences must be a non-negative int, got {max_sentences}"))))?;
+        let (docs, doc_of, picks) = detached(py, || self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py))?;
+        let flat: Vec<&crate::text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
+        let mut sentences = Vec::with_capacity(picks.len());
+        for pick in &picks {
+            let s = flat[pick.sentence];
+            let doc = doc_of[pick.sentence];
+            let (start, end) = CharOffsets::new(&texts[doc]).span(s.start, s.end);
+            // One entry per other article, in order of appearance.
+            let mut source_docs: Vec<usize> = Vec::new();
+            for &d in &pick.duplicates {
+                if doc_of[d] != doc && !source_docs.contains(&doc_of[d]) {
+                    source_docs.push(doc_of[d]);
+                }
+            }
+            let sources = PyTuple::new(py, source_docs.iter().map(|&d| ids[d].as_ref().map_or_else(|| py.None(), |id| id.clone_ref(py))))?.unbind();
+            sentences.push(Py::new(
+                py,
+                results::CorpusSentence { text: s.text.clone(), start, end, index: s.index, score: pick.score, doc_id: clone_id(py, &ids[doc]), sources },
+            )?);
+        }
+        Ok(results::CorpusSummary { sentences: PyList::new(py, sentences)?.unbind() })
     }
 
-    /// Per text: (sentences, summary picks, actors). `actors`: None to discover them in each text,
-    /// else [(name, [aliases...])...].
-    #[pyo3(signature = (texts, actors, budget, value))]
-    fn analyze_many(&self, py: Python<'_>, texts: Vec<String>, actors: Option<Vec<(String, Vec<String>)>>, budget: &str, value: f64) -> PyResult<Vec<analysis::ArticleTuple>> {
-        analysis::analyze_many(self, py, texts, actors, budget, value)
+    /// One `presslens.Analysis` per text. `actors`: None to discover them in each text, else
+    /// [(name, [aliases...])...].
+    #[pyo3(signature = (texts, ids, actors, max_sentences))]
+    fn analyze_many(&self, py: Python<'_>, texts: Vec<String>, ids: Vec<DocId>, actors: Option<Vec<(String, Vec<String>)>>, max_sentences: i64) -> PyResult<Vec<Py<results::Analysis>>> {
+        check_ids(&ids, texts.len())?;
+        analysis::analyze_many(self, py, texts, ids, actors, max_sentences)
     }
 
     #[getter]
@@ -220,6 +194,13 @@ fn locate_model(name: &str, root: Option<PathBuf>) -> PyResult<PathBuf> {
     crate::infer::models::locate(name, root.as_deref()).map(|files| files.dir).map_err(to_py)
 }
 
+/// presslens's folder in the user cache (`$XDG_CACHE_HOME/presslens`, else `~/.cache/presslens`),
+/// or None without a home folder.
+#[pyfunction]
+fn cache_dir() -> Option<PathBuf> {
+    crate::infer::models::cache_root()
+}
+
 /// Whether the ONNX Runtime library at `ort_dylib` (or the one already loaded) offers CUDA.
 #[pyfunction]
 fn cuda_available(py: Python<'_>, ort_dylib: PathBuf) -> PyResult<bool> {
@@ -233,7 +214,26 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(segment, m)?)?;
     m.add_function(wrap_pyfunction!(locate_model, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_available, m)?)?;
-    m.add_function(wrap_pyfunction!(analysis::merge_actors, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::corpus_analysis, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::corpus_actor_names, m)?)?;
+    m.add_function(wrap_pyfunction!(cache_dir, m)?)?;
     m.add_class::<PyPipeline>()?;
+    results::register(m)?;
+    constants(m)
+}
+
+/// The facts Python needs from the core, so that each lives once (here, in Rust).
+fn constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("POSITIVE_ABOVE", crate::POSITIVE_ABOVE)?;
+    m.add("NEGATIVE_BELOW", crate::NEGATIVE_BELOW)?;
+    m.add("EVIDENCE_PER_SIDE", crate::EVIDENCE_PER_SIDE)?;
+    m.add("DEFAULT_EMBEDDING_MODEL", crate::DEFAULT_EMBEDDING_MODEL)?;
+    m.add("DEFAULT_STANCE_MODEL", crate::DEFAULT_STANCE_MODEL)?;
+    m.add("MODEL_FILES", crate::MODEL_FILES.to_vec())?;
+    m.add("MODELS_ENV_VAR", crate::MODELS_ENV_VAR)?;
+    m.add("ORT_VERSION", crate::ORT_VERSION)?;
+    m.add("ORT_DYLIB_ENV_VARS", crate::DYLIB_ENV_VARS.to_vec())?;
+    m.add("DEFAULT_MAX_ARTICLE_SENTENCES", crate::DEFAULT_MAX_ARTICLE_SENTENCES)?;
+    m.add("MAX_CORPUS_SENTENCES", crate::MAX_CORPUS_SENTENCES)?;
     Ok(())
 }
