@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # The models folder; ../shared/models beside the checkout unless set.
 export PRESSLENS_MODELS ?= $(abspath ../shared/models)
 
-.PHONY: develop seeds test test-rust test-python lint clean
+.PHONY: develop seeds test test-rust test-python lint format clean
 
 # A virtual environment with the build tools; the package itself is (re)built by `develop`.
 $(BIN)/maturin:
@@ -16,7 +16,7 @@ $(BIN)/maturin:
 
 # Build the Rust extension (release) into the venv, with runtime and test dependencies.
 develop: $(BIN)/maturin
-	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras test,pandas
+	VIRTUAL_ENV=$(abspath $(VENV)) $(BIN)/maturin develop --release --quiet --extras test,pandas,lint
 
 # The main job on the seed articles.
 seeds: develop
@@ -33,9 +33,21 @@ test-python: develop
 
 test: test-rust test-python
 
-lint:
+# Every check that keeps style and types from drifting; .ci/run runs it before the tests.
+lint: develop
+	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
-	cargo clippy --features python -- -D warnings
+	cargo clippy --features python --all-targets -- -D warnings
+	$(BIN)/ruff check python tests/python bench
+	$(BIN)/ruff format --check python tests/python bench
+	$(BIN)/mypy
+	$(BIN)/python -m mypy.stubtest presslens._native --mypy-config-file pyproject.toml --allowlist .mypy-stubtest-allowlist
+
+# Rewrite the tree in the project's style (rustfmt.toml, [tool.ruff]).
+format: $(BIN)/maturin
+	cargo fmt
+	$(BIN)/ruff check --fix python tests/python bench
+	$(BIN)/ruff format python tests/python bench
 
 clean:
 	rm -rf $(VENV) target

@@ -32,7 +32,7 @@ def corpus_analysis(articles: list[Analysis]) -> CorpusAnalysis: ...
 def corpus_actor_names(per_doc: list[list[tuple[str, str, int]]]) -> list[list[str]]: ...
 
 # Every result class: a keyword constructor with its attributes in order, value equality, a hash,
-# pickling through __reduce__, and to_dict().
+# pickling through __reduce__, and to_dict(). (Defaults are written `...`: pyo3 does not show them.)
 class _Result:
     def __reduce__(self) -> tuple[type, tuple[Any, ...]]: ...
     def __eq__(self, other: object) -> bool: ...
@@ -92,7 +92,7 @@ class SummarySentence(_Result):
 
 @final
 class Summary(_Result):
-    def __new__(cls, sentences: list[SummarySentence], doc_id: Hashable | None = None, truncated: bool = False, error: str | None = None) -> Summary: ...
+    def __new__(cls, sentences: list[SummarySentence], doc_id: Hashable | None = ..., truncated: bool = ..., error: str | None = ...) -> Summary: ...
     def __len__(self) -> int: ...
     @property
     def sentences(self) -> list[SummarySentence]: ...
@@ -142,7 +142,7 @@ class MentionStance(_Result):
         positive: float,
         score: float,
         confidence: float,
-        doc_id: Hashable | None = None,
+        doc_id: Hashable | None = ...,
     ) -> MentionStance: ...
     @property
     def text(self) -> str: ...
@@ -178,7 +178,7 @@ class ActorStance(_Result):
         mentions: tuple[MentionStance, ...],
         positive_evidence: tuple[MentionStance, ...],
         negative_evidence: tuple[MentionStance, ...],
-        evidence: MentionStance | None = None,
+        evidence: MentionStance | None = ...,
     ) -> ActorStance: ...
     @property
     def name(self) -> str: ...
@@ -207,8 +207,8 @@ class Analysis(_Result):
         sentences: tuple[Sentence, ...],
         summary: Summary,
         actors: tuple[ActorStance, ...],
-        truncated: bool = False,
-        error: str | None = None,
+        truncated: bool = ...,
+        error: str | None = ...,
     ) -> Analysis: ...
     @property
     def doc_id(self) -> Hashable | None: ...
@@ -252,9 +252,9 @@ class CorpusActor(_Result):
         articles: tuple[ArticleStance, ...],
         positive_evidence: tuple[MentionStance, ...],
         negative_evidence: tuple[MentionStance, ...],
-        evidence: MentionStance | None = None,
-        positive_mentions: int = 0,
-        negative_mentions: int = 0,
+        evidence: MentionStance | None = ...,
+        positive_mentions: int = ...,
+        negative_mentions: int = ...,
     ) -> CorpusActor: ...
     @property
     def name(self) -> str: ...
@@ -299,16 +299,16 @@ class CorpusAnalysis(_Result):
 class NativePipeline:
     def __new__(
         cls,
-        models: str | PathLike[str] | None = None,
+        models: str | PathLike[str] | None = ...,
         *,
-        threads: int = 0,
-        lanes: int = 0,
-        batch_size: int = 0,
+        threads: int = ...,
+        lanes: int = ...,
+        batch_size: int = ...,
         max_article_sentences: int = 1000,
         device: str = "cpu",
-        embedding_model: str | None = None,
-        stance_model: str | None = None,
-        ort_dylib: str | PathLike[str] | None = None,
+        embedding_model: str | None = ...,
+        stance_model: str | None = ...,
+        ort_dylib: str | PathLike[str] | None = ...,
     ) -> NativePipeline: ...
     def embed(self, texts: list[str]) -> npt.NDArray[np.float32]: ...
     def target_sentiment(self, targets: list[str], sentences: list[str]) -> npt.NDArray[np.float32]: ...

@@ -228,9 +228,9 @@ class Pipeline:
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
         given = normalise_actors(actors)
-        max_sentences = _count(max_sentences, "max_sentences")
+        budget = _count(max_sentences, "max_sentences")
         articles: list[Analysis] = []
-        work = lambda chunk, chunk_ids: self._inner.analyze_many(chunk, chunk_ids, given, max_sentences)  # noqa: E731
+        work = lambda chunk, chunk_ids: self._inner.analyze_many(chunk, chunk_ids, given, budget)  # noqa: E731
         for position, analysis in self._chunked(texts, ids, chunk_size, show_progress, "analyze", work):
             problem = problems[position]
             if problem is None:
@@ -270,9 +270,9 @@ class Pipeline:
         """
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
-        budget = {"max_sentences": _count(max_sentences, "max_sentences", optional=True), "max_words": _count(max_words, "max_words", optional=True), "ratio": _ratio(ratio)}
+        sentences, words, share = _optional_count(max_sentences, "max_sentences"), _optional_count(max_words, "max_words"), _ratio(ratio)
         results: list[Summary] = []
-        work = lambda chunk, chunk_ids: self._inner.summarize_many(chunk, chunk_ids, **budget)  # noqa: E731
+        work = lambda chunk, chunk_ids: self._inner.summarize_many(chunk, chunk_ids, max_sentences=sentences, max_words=words, ratio=share)  # noqa: E731
         for position, summary in self._chunked(texts, ids, chunk_size, show_progress, "summarize", work):
             problem = problems[position]
             if problem is None:
@@ -344,13 +344,15 @@ def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:
     return list(range(n)) if ids is None else list(ids)
 
 
-def _count(value: object, name: str, optional: bool = False) -> int | None:
+def _count(value: object, name: str) -> int:
     """Type conversion only: the core checks the range."""
-    if value is None and optional:
-        return None
     if not isinstance(value, int) or isinstance(value, bool):
         raise InputError(f"{name} must be a non-negative int, got {value!r}.")
     return value
+
+
+def _optional_count(value: object, name: str) -> int | None:
+    return None if value is None else _count(value, name)
 
 
 def _ratio(value: object) -> float | None:

@@ -117,7 +117,7 @@ impl PyPipeline {
         check_ids(&ids, texts.len())?;
         let max_sentences = usize::try_from(max_sentences).map_err(|_| to_py(crate::Error::InvalidInput(format!("max_sentences must be a non-negative int, got {max_sentences}"))))?;
         let (docs, doc_of, picks) = detached(py, || self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py))?;
-        let flat: Vec<&crate::text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
+        let flat: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
         let mut sentences = Vec::with_capacity(picks.len());
         for pick in &picks {
             let s = flat[pick.sentence];

@@ -29,8 +29,10 @@ macro_rules! result_class {
 
         #[pymethods]
         impl $rust {
+            // One argument per attribute, as a dataclass constructor has.
             #[new]
             #[pyo3(signature = ($($field $(= $default)?),*))]
+            #[allow(clippy::too_many_arguments)]
             fn __new__($($field: $ty),*) -> Self {
                 Self { $($field),* }
             }
