@@ -252,6 +252,18 @@ def _wheel_metadata(data: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _zip_info(arcname: str) -> zipfile.ZipInfo:
+    # A fixed timestamp makes the same files give the same wheel, byte for byte.
+    info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
+    info.external_attr = 0o644 << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    # Level 1: the float weights shrink to 140 MB instead of 137 MB at the default level 6, for a
+    # quarter of the CPU time (4.4 s against 19.4 s for both model.onnx files, measured with zlib).
+    # Python 3.13 renamed the attribute that ZipFile.open(..., "w") reads.
+    setattr(info, "compress_level" if hasattr(zipfile.ZipInfo, "compress_level") else "_compresslevel", 1)
+    return info
+
+
 def build_wheel(source: PathLike | None = None, out: PathLike = ".") -> Path:
     """Build ``presslens_models-<release>-py3-none-any.whl`` in ``out`` from the model folders under
     ``source`` (default: each model where :class:`~presslens.Pipeline` finds it). Every file is checked
@@ -280,9 +292,7 @@ def build_wheel(source: PathLike | None = None, out: PathLike = ".") -> Path:
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
         def add(arcname: str, payload: bytes | Path) -> None:
-            info = zipfile.ZipInfo(arcname, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info = _zip_info(arcname)
             if isinstance(payload, bytes):
                 archive.writestr(info, payload)
                 record.append(f"{arcname},{_record_hash(payload)},{len(payload)}")
@@ -305,9 +315,7 @@ def build_wheel(source: PathLike | None = None, out: PathLike = ".") -> Path:
         add(f"{dist_info}/WHEEL", b"Wheel-Version: 1.0\nGenerator: presslens models package\nRoot-Is-Purelib: true\nTag: py3-none-any\n")
         add(f"{dist_info}/top_level.txt", f"{PACKAGE}\n".encode())
         record.append(f"{dist_info}/RECORD,,")
-        info = zipfile.ZipInfo(f"{dist_info}/RECORD", date_time=(1980, 1, 1, 0, 0, 0))
-        info.external_attr = 0o644 << 16
-        archive.writestr(info, "\n".join(record) + "\n", compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(_zip_info(f"{dist_info}/RECORD"), "\n".join(record) + "\n")
     partial.replace(wheel)
     return wheel
 
@@ -385,6 +393,12 @@ def _download(model: str, file: str, url: str, dest: Path, want: dict[str, Any],
         raise ModelDownloadError(f"checksum mismatch for {where}: sha256 {got}, the manifest says {want['sha256']}; the file is corrupt or not the one this presslens expects")
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _clear_stale(target: Path, name: str) -> None:
     # Folders left by a killed download never load (hidden names); drop those over a day old.
     for stale in target.glob(f".{name}.partial-*"):
@@ -429,6 +443,7 @@ def fetch(
             continue
         _clear_stale(target, name)
         partial = Path(tempfile.mkdtemp(prefix=f".{name}.partial-", dir=target))
+        partial.chmod(0o777 & ~_umask())  # mkdtemp's 0700 would hide a shared models folder from other users
         bar = _progress(sum(f["size"] for f in files.values()), name, progress)
         started = time.perf_counter()
         try:

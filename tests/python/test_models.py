@@ -189,6 +189,9 @@ def test_fetch_from_a_local_server_gives_the_same_embeddings(models_dir: Path, t
         assert "already in" in capsys.readouterr().out
     print(f"fetched 183 MB from 127.0.0.1 in {seconds:.1f} s")
     assert sorted(p.name for p in target.iterdir()) == NAMES  # no temporary folders left
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert all((target / name).stat().st_mode & 0o777 == 0o777 & ~umask for name in NAMES)  # readable like any folder
     assert all(c.ok for c in models.verify(target))
     fetched = presslens.Pipeline(target, threads=2)
     assert np.array_equal(fetched.embed(SENTENCES), pipeline.embed(SENTENCES))
@@ -359,7 +362,9 @@ def test_models_wheel_installs_and_loads_with_nothing_set(models_dir: Path, tmp_
         assert f"Version: {data['release']}\n" in metadata and f"Requires-Dist: presslens{data['presslens']}\n" in metadata
         assert "Tag: py3-none-any" in archive.read(f"{dist_info}/WHEEL").decode()
 
+    started = time.perf_counter()
     presslens_wheel = _presslens_wheel(wheels)
+    print(f"presslens wheel in {time.perf_counter() - started:.1f} s")
     venv = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
