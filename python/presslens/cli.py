@@ -339,7 +339,7 @@ def cmd_models_list(args: argparse.Namespace) -> int:
     rows = models.status(args.models, verify_files=not args.no_verify)
     for row in rows:
         if row.folder is None:
-            print(f"{row.name} {row.version}: not found. {_one_line(row.source)}")
+            print(f"{row.name} {row.version}: {_one_line(row.source)}")  # the search's own message: where it looked, how to fix
             continue
         verdict = "not checked" if args.no_verify else "verified" if row.verified else "DOES NOT VERIFY: " + "; ".join(f"{c.file}: {c.problem}" for c in row.checks if not c.ok)
         print(f"{row.name} {row.version}: {row.folder} (from {row.source}), {verdict}")

@@ -152,8 +152,8 @@ class FileCheck:
 
     def __str__(self) -> str:
         status = "ok  " if self.ok else "FAIL"
-        size = f"{self.size / 1e6:.1f} MB" if self.size >= 100_000 else f"{self.size} bytes"
-        return f"{status} {self.model}/{self.file} ({size}){'' if self.ok else ': ' + str(self.problem)}"
+        size = "" if self.file == "*" else f" ({self.size / 1e6:.1f} MB)" if self.size >= 100_000 else f" ({self.size} bytes)"
+        return f"{status} {self.model}/{self.file}{size}{'' if self.ok else ': ' + str(self.problem)}"
 
 
 def check_model(name: str, folder: Path) -> list[FileCheck]:
@@ -361,6 +361,8 @@ def _download(model: str, file: str, url: str, dest: Path, want: dict[str, Any],
     except urllib.error.URLError as e:
         if isinstance(e.reason, (TimeoutError, socket.timeout)):
             raise ModelDownloadError(f"cannot download {where}: {host} did not answer within {timeout:g} s") from None
+        if urllib.parse.urlsplit(url).scheme == "file":
+            raise ModelDownloadError(f"cannot download {where}: {e.reason}") from None
         raise ModelDownloadError(f"cannot download {where}: cannot reach {host} ({e.reason})") from None
     except (TimeoutError, socket.timeout):
         raise ModelDownloadError(f"cannot download {where}: {host} did not answer within {timeout:g} s") from None
@@ -507,10 +509,3 @@ def _package_version() -> str:
         return version(DISTRIBUTION)
     except Exception:  # metadata missing: the folder is still usable
         return "(version unknown)"
-
-
-def wheel_files(wheel: PathLike) -> dict[str, bytes]:
-    """The small text members of a wheel (dist-info), for tests and inspection."""
-    with zipfile.ZipFile(wheel) as archive:
-        return {n: archive.read(n) for n in archive.namelist() if ".dist-info/" in n}
-
