@@ -29,7 +29,10 @@ pub use analysis::actor_stance::{
 };
 pub use analysis::summarize::{select, summarize_document, Budget, Pick, SummaryWeights};
 pub use error::{Error, Result};
-pub use infer::models::{locate as locate_model, ModelFiles, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL, MODELS_ENV_VAR, MODEL_FILES};
+pub use infer::models::{
+    locate as locate_model, set_package_root as set_models_package_root, ModelFiles, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL, MANIFEST_JSON as MODELS_MANIFEST_JSON,
+    MODELS_ENV_VAR, MODEL_FILES,
+};
 pub use infer::runtime::{has_cuda, DYLIB_ENV_VARS, ORT_VERSION};
 pub use infer::session::{Device, ThreadLayout};
 pub use pipeline::{ArticleAnalysis, ArticleSummary, Pipeline, PipelineOptions, DEFAULT_MAX_ARTICLE_SENTENCES, MAX_CORPUS_SENTENCES};

@@ -272,15 +272,78 @@ def cmd_analyze(args: argparse.Namespace) -> None:
 
 
 def cmd_models_quantize(args: argparse.Namespace) -> None:
-    from . import _native
+    from .models import locate
     from .pipeline import DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL
     from .quantize import int8_models
 
-    sources = [Path(_native.locate_model(name, args.models)) for name in (DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL)]
+    sources = [locate(name, args.models) for name in (DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL)]
     folder = int8_models(sources)
     for source in sources:
         before, after = (source / "model.onnx").stat().st_size, (folder / source.name / "model.onnx").stat().st_size
         print(f"{source.name}: {before / 1e6:.0f} MB -> {after / 1e6:.0f} MB int8 in {folder / source.name}")
+
+
+def cmd_models_manifest(args: argparse.Namespace) -> None:
+    from . import models
+
+    previous = None
+    if args.output is not None and Path(args.output).is_file():
+        # Regenerating in place keeps that file's descriptive fields, not the build's embedded copy.
+        try:
+            previous = json.loads(Path(args.output).read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise UsageError(f"{args.output} is not valid JSON ({e.msg} at line {e.lineno})") from None
+    data, notes = models.build_manifest(args.dir, previous)
+    with output(args.output) as out:
+        out.write(models.manifest_text(data))
+    for note in notes:
+        print(f"presslens: note: {note}", file=sys.stderr)
+
+
+def _report(checks: list[Any]) -> int:
+    for check in checks:
+        print(check)
+    failed = [c for c in checks if not c.ok]
+    print(f"{len(checks) - len(failed)} of {len(checks)} files match the manifest" + (f"; {len(failed)} do not" if failed else ""))
+    return 1 if failed else 0
+
+
+def cmd_models_verify(args: argparse.Namespace) -> int:
+    from . import models
+
+    if args.dir is not None and not Path(args.dir).is_dir():
+        raise UsageError(f"{args.dir} is not a folder")
+    return _report(models.verify(args.dir))
+
+
+def cmd_models_package(args: argparse.Namespace) -> None:
+    import time
+
+    from . import models
+
+    started = time.perf_counter()
+    wheel = models.build_wheel(args.source, args.out)
+    print(f"{wheel} ({wheel.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s); install it with: pip install {wheel}")
+
+
+def cmd_models_fetch(args: argparse.Namespace) -> None:
+    from . import models
+
+    target = models.fetch(args.source, args.to, force=args.force, timeout=args.timeout, log=lambda line: print(line, file=sys.stderr))
+    print(target)
+
+
+def cmd_models_list(args: argparse.Namespace) -> int:
+    from . import models
+
+    rows = models.status(args.models, verify_files=not args.no_verify)
+    for row in rows:
+        if row.folder is None:
+            print(f"{row.name} {row.version}: {_one_line(row.source)}")  # the search's own message: where it looked, how to fix
+            continue
+        verdict = "not checked" if args.no_verify else "verified" if row.verified else "DOES NOT VERIFY: " + "; ".join(f"{c.file}: {c.problem}" for c in row.checks if not c.ok)
+        print(f"{row.name} {row.version}: {row.folder} (from {row.source}), {verdict}")
+    return 0 if all(r.folder is not None and (args.no_verify or r.verified) for r in rows) else 1
 
 
 # ---------------------------------------------------------------- parser
@@ -324,6 +387,27 @@ def build_parser() -> argparse.ArgumentParser:
     quantize = model_commands.add_parser("quantize", help="make the int8 copies that Pipeline(precision='int8') uses (cached)")
     quantize.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS, then ~/.cache/presslens/models)")
     quantize.set_defaults(run=cmd_models_quantize)
+    listing = model_commands.add_parser("list", help="each model: where it is found, its version, whether its files verify")
+    listing.add_argument("--models", default=None, help="models folder (default: the same search as Pipeline)")
+    listing.add_argument("--no-verify", action="store_true", help="skip hashing the files")
+    listing.set_defaults(run=cmd_models_list)
+    verify = model_commands.add_parser("verify", help="check a models folder against the manifest (sizes and sha256); exit 1 on a mismatch")
+    verify.add_argument("dir", nargs="?", default=None, metavar="DIR", help="models folder (default: each model where Pipeline finds it)")
+    verify.set_defaults(run=cmd_models_verify)
+    fetch = model_commands.add_parser("fetch", help="download the models, verified, from <URL>/<model>/<file>")
+    fetch.add_argument("--from", dest="source", default=None, metavar="URL", help="base URL (default: $PRESSLENS_MODELS_URL)")
+    fetch.add_argument("--to", default=None, metavar="DIR", help="models folder to fill (default: the user cache, ~/.cache/presslens/models)")
+    fetch.add_argument("--force", action="store_true", help="download even models already present and verified")
+    fetch.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for a connection or for more data (default 30)")
+    fetch.set_defaults(run=cmd_models_fetch)
+    package = model_commands.add_parser("package", help="build the presslens_models wheel (pure data) from a models folder")
+    package.add_argument("source", nargs="?", default=None, metavar="SRC", help="models folder (default: each model where Pipeline finds it)")
+    package.add_argument("--out", default=".", metavar="DIR", help="folder for the wheel (default: .)")
+    package.set_defaults(run=cmd_models_package)
+    manifest = model_commands.add_parser("manifest", help="write the manifest for a models folder (sizes, sha256; descriptive fields kept)")
+    manifest.add_argument("dir", metavar="DIR", help="models folder, one subfolder per model")
+    manifest.add_argument("-o", "--output", default=None, metavar="FILE", help="write here (e.g. src/data/models.json) instead of stdout; its descriptive fields are kept")
+    manifest.set_defaults(run=cmd_models_manifest)
 
     sentences = commands.add_parser("sentences", help="split articles into sentences with offsets")
     sentences.add_argument("paths", nargs="+", metavar="PATH", help="text files, or folders of .txt files")
@@ -335,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        args.run(args)
+        status = args.run(args)
     except (UsageError, PresslensError) as e:
         print(f"presslens: error: {_one_line(str(e))}", file=sys.stderr)
         return 2
@@ -347,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("presslens: interrupted", file=sys.stderr)
         return 130
-    return 0
+    return status if isinstance(status, int) else 0  # `models verify`/`list`: 1 when files do not match
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from ._inputs import Errors, require_text, screen, text_list
 from ._runtime import find_ort_library
 from .analysis import ActorsArg, Analysis, CorpusAnalysis, empty_analysis, normalise_actors
 from .exceptions import InputError
+from .models import locate, search_roots
 from .summary import CorpusSummary, Summary
 from .text import Document, segment
 
@@ -27,8 +28,9 @@ class Pipeline:
     """Both presslens models, loaded once and shared by every call (and every Python thread).
 
     Args:
-        models: folder holding the model folders. If omitted, ``$PRESSLENS_MODELS``, then the
-            user cache (``~/.cache/presslens/models``) are searched; the error lists every place tried.
+        models: folder holding the model folders. If omitted, ``$PRESSLENS_MODELS``, the installed
+            ``presslens-models`` package, then the user cache (``~/.cache/presslens/models``, where
+            ``presslens models fetch`` puts them) are searched; the error lists every place tried.
         threads: total CPU cores presslens may use (tokenising and ONNX Runtime share them).
             Default: all available.
         lanes: ONNX sessions per model that run batches side by side, sharing ``threads``
@@ -95,10 +97,11 @@ class Pipeline:
         }
         ort_dylib = str(find_ort_library())
         models_dir = self._config["models"]
+        search_roots()  # tells the core where an installed presslens-models package is
         if precision == "int8":
             from .quantize import int8_models
 
-            sources = [Path(_native.locate_model(name, models_dir)) for name in (embedding_model, stance_model)]
+            sources = [locate(name, models_dir) for name in (embedding_model, stance_model)]
             models_dir = str(int8_models(sources))
         self.device = _usable_device(device, ort_dylib)
         self._inner = _native.NativePipeline(

@@ -201,6 +201,22 @@ fn cache_dir() -> Option<PathBuf> {
     crate::infer::models::cache_root()
 }
 
+/// The model manifest (`src/data/models.json`, embedded at build time) as JSON text.
+#[pyfunction]
+fn model_manifest() -> &'static str {
+    crate::infer::models::MANIFEST_JSON
+}
+
+/// Record the installed `presslens-models` package's models folder (`None`: none installed; Python
+/// finds it with its import system), then return the folders a model is searched in when no
+/// `models` folder is given, in order, each as (folder, where it came from).
+#[pyfunction]
+#[pyo3(signature = (package_root=None))]
+fn model_roots(package_root: Option<PathBuf>) -> Vec<(PathBuf, &'static str)> {
+    crate::infer::models::set_package_root(package_root);
+    crate::infer::models::candidate_roots(None)
+}
+
 /// Whether the ONNX Runtime library at `ort_dylib` (or the one already loaded) offers CUDA.
 #[pyfunction]
 fn cuda_available(py: Python<'_>, ort_dylib: PathBuf) -> PyResult<bool> {
@@ -213,6 +229,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("build_profile", if cfg!(debug_assertions) { "debug" } else { "release" })?;
     m.add_function(wrap_pyfunction!(segment, m)?)?;
     m.add_function(wrap_pyfunction!(locate_model, m)?)?;
+    m.add_function(wrap_pyfunction!(model_manifest, m)?)?;
+    m.add_function(wrap_pyfunction!(model_roots, m)?)?;
     m.add_function(wrap_pyfunction!(cuda_available, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::corpus_analysis, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::corpus_actor_names, m)?)?;
