@@ -61,7 +61,7 @@ def text_list(values: object, name: str) -> list[str]:
     for i, item in enumerate(items):
         problem = text_problem(item)
         if problem is not None:
-            raise InputError(f"{name}[{i}] {problem} ({item!r:.40}).")
+            raise InputError(f"{name}[{i}] {problem} ({item!r:.40}).", index=i)
     return items  # type: ignore[return-value]
 
 
@@ -77,5 +77,5 @@ def screen(values: object, name: str, errors: str) -> tuple[list[str], list[str 
     if errors == "raise":
         for i, problem in enumerate(problems):
             if problem is not None:
-                raise InputError(f"{name}[{i}] {problem} ({items[i]!r:.40}); pass errors='mark' to flag bad rows or errors='skip' to leave them out.")
+                raise InputError(f"{name}[{i}] {problem} ({items[i]!r:.40}); pass errors='mark' to flag bad rows or errors='skip' to leave them out.", index=i)
     return [item if p is None else "" for item, p in zip(items, problems)], problems  # type: ignore[misc]

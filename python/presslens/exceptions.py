@@ -33,4 +33,15 @@ class RuntimeLibraryError(PresslensError, OSError):
 
 
 class InputError(PresslensError, ValueError):
-    """An input cannot be processed (wrong type, mismatched lengths, ...); the message says which."""
+    """An input cannot be processed (wrong type, mismatched lengths, ...); the message says which.
+
+    When the problem is one row of a batch, :attr:`index` is that row's position in the input
+    (``None`` otherwise), so code can find the row without parsing the message.
+    """
+
+    def __init__(self, message: str = "", index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+    def __reduce__(self):  # type: ignore[override]  # keep ``index`` across processes (Dask, multiprocessing)
+        return (type(self), (str(self), self.index))

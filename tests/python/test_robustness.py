@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -33,10 +34,16 @@ ROOT = Path(__file__).resolve().parents[2]
     ],
 )
 def test_bad_items_raise_input_error_naming_the_row(pipeline, bad, message):
-    with pytest.raises(presslens.InputError, match=r"texts\[1\] .*" + message):
+    with pytest.raises(presslens.InputError, match=r"texts\[1\] .*" + message) as batch_error:
         pipeline.analyze_many(["Maduro spoke.", bad])
-    with pytest.raises(presslens.InputError, match=message):
+    assert batch_error.value.index == 1, "the row's position travels as an attribute"
+    assert pickle.loads(pickle.dumps(batch_error.value)).index == 1, "and survives pickling (Dask, multiprocessing)"
+    with pytest.raises(presslens.InputError, match=message) as single_error:
         pipeline.summarize(bad)
+    assert single_error.value.index is None, "a single text is not a row of a batch"
+    with pytest.raises(presslens.InputError) as embed_error:
+        pipeline.embed(["fine", "fine", bad])
+    assert embed_error.value.index == 2
 
 
 def test_mark_and_skip_keep_order_and_ids(pipeline):
