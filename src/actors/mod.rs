@@ -21,6 +21,8 @@ pub enum ActorKind {
     Person,
     Country,
     Organization,
+    /// A city, region or other place that is not a country.
+    Place,
     /// Passed in by the user: presslens does not guess what it is.
     Given,
 }
@@ -31,6 +33,7 @@ impl ActorKind {
             ActorKind::Person => "person",
             ActorKind::Country => "country",
             ActorKind::Organization => "organization",
+            ActorKind::Place => "place",
             ActorKind::Given => "given",
         }
     }
@@ -41,6 +44,7 @@ impl ActorKind {
             "person" => ActorKind::Person,
             "country" => ActorKind::Country,
             "organization" | "organisation" => ActorKind::Organization,
+            "place" => ActorKind::Place,
             _ => ActorKind::Given,
         }
     }
