@@ -131,7 +131,7 @@ pub fn discover(sentences: &[Sentence]) -> Vec<ActorSpec> {
         .iter()
         .flat_map(|s| tokenize(&s.text).into_iter().filter(|t| t.text.chars().next().is_some_and(char::is_lowercase)).map(|t| t.key()).collect::<Vec<_>>())
         .collect();
-    let gazetteer_specs: Vec<ActorSpec> = lex.gazetteer.iter().map(|e| ActorSpec { name: e.name.clone(), kind: e.kind, aliases: e.aliases.clone() }).collect();
+    let gazetteer_specs: Vec<ActorSpec> = lex.gazetteer.iter().map(|e| ActorSpec { name: e.name.clone(), kind: e.kind, aliases: e.aliases.clone(), role: None }).collect();
     let gazetteer = Matcher::new(&gazetteer_specs);
     let mut hits: HashMap<usize, usize> = HashMap::new();
     let candidates: Vec<Candidate> = readable.iter().flat_map(|s| candidates_in(s, lex, &gazetteer, &lowercase_vocabulary, &mut hits)).collect();
@@ -217,7 +217,7 @@ pub fn discover(sentences: &[Sentence]) -> Vec<ActorSpec> {
                 *entry = (actors.len(), group.count);
             }
         }
-        actors.push((group.count, ActorSpec { name: display_form(&group.forms), kind, aliases }));
+        actors.push((group.count, ActorSpec { name: display_form(&group.forms), kind, aliases, role: None }));
     }
     // A bare surname refers to the most mentioned person who carries it.
     for (surname, (owner, _)) in surname_owner {
@@ -244,7 +244,7 @@ pub fn discover(sentences: &[Sentence]) -> Vec<ActorSpec> {
     let mut out: Vec<(usize, ActorSpec)> = actors.into_iter().zip(absorbed).filter(|(_, gone)| !gone).map(|(a, _)| a).collect();
     for (entry, count) in hits {
         let e = &lex.gazetteer[entry];
-        out.push((count, ActorSpec { name: e.name.clone(), kind: e.kind, aliases: e.aliases.clone() }));
+        out.push((count, ActorSpec { name: e.name.clone(), kind: e.kind, aliases: e.aliases.clone(), role: None }));
     }
     out.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.name.cmp(&b.1.name)));
     out.into_iter().map(|(_, spec)| spec).collect()

@@ -57,11 +57,13 @@ pub struct ActorSpec {
     pub kind: ActorKind,
     /// Surface forms; the name itself always counts as one.
     pub aliases: Vec<String>,
+    /// What the article calls the actor besides its name ("foreign secretary"), when it says.
+    pub role: Option<String>,
 }
 
 impl ActorSpec {
     pub fn given(name: impl Into<String>, aliases: impl IntoIterator<Item = impl Into<String>>) -> Self {
-        Self { name: name.into(), kind: ActorKind::Given, aliases: aliases.into_iter().map(Into::into).collect() }
+        Self { name: name.into(), kind: ActorKind::Given, aliases: aliases.into_iter().map(Into::into).collect(), role: None }
     }
 }
 

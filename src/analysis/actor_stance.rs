@@ -101,6 +101,8 @@ impl ScoredMention {
 pub struct ActorStance {
     pub name: String,
     pub kind: ActorKind,
+    /// The actor's role as the article states it ("foreign secretary"), when discovered with one.
+    pub role: Option<String>,
     pub score: f32,
     pub label: StanceLabel,
     /// Every mention in text order.
@@ -184,6 +186,7 @@ pub fn aggregate(actors: &[ActorSpec], mentions: Vec<Mention>, probabilities: Ar
             ActorStance {
                 name: spec.name.clone(),
                 kind: spec.kind,
+                role: spec.role.clone(),
                 score,
                 label: StanceLabel::from_score(score),
                 positive_evidence: evidence(&keyed, true),

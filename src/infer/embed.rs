@@ -1,9 +1,12 @@
 //! Sentence embeddings: tokenise, run in length-sorted batches, mean-pool, L2-normalise.
 
-use ndarray::Array2;
+use std::sync::Mutex;
+
+use ndarray::{Array2, ArrayView2};
+use tokenizers::Encoding;
 
 use crate::infer::dedup::Distinct;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::infer::models::ModelFiles;
 use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::infer::pooling::mean_pool_normalized;
@@ -44,5 +47,49 @@ impl Embedder {
             mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, rows_out);
         })?;
         Ok(distinct.spread(out))
+    }
+}
+
+impl Embedder {
+    /// [`Embedder::embed`], and for each text `per_text(text, encoding, states)` on the same model pass:
+    /// `states` are the text's `last_hidden_state` rows (`[pieces, 384]`, [CLS] and [SEP]
+    /// included). One encoder pass then serves the embeddings and whatever reads the token states
+    /// (the entity recogniser). Repeated texts run once and share the result.
+    pub fn embed_with_states<T: Clone + Send>(
+        &self,
+        texts: &[&str],
+        batch_size: usize,
+        per_text: impl Fn(&str, &Encoding, ArrayView2<f32>) -> T + Sync,
+    ) -> Result<(Array2<f32>, Vec<T>)> {
+        let distinct = Distinct::of(texts.iter().copied());
+        let encodings = self.tokenizer.encode_texts(&distinct.items)?;
+        let results: Mutex<Vec<Option<T>>> = Mutex::new(vec![None; encodings.len()]);
+        let failed = std::sync::atomic::AtomicBool::new(false);
+        let out = self.model.run_rows_indexed(&encodings, batch_size, DIM, |batch, rows, dims, hidden, rows_out| {
+            mean_pool_normalized(hidden, [dims[0], dims[1], dims[2]], &batch.mask, rows_out);
+            let (seq, width) = (dims[1], dims[2]);
+            for (r, &row) in rows.iter().enumerate() {
+                let pieces = encodings[row].len().min(seq);
+                let begin = r * seq * width;
+                // Rows are padded on the right: the first `pieces` states are the text's own.
+                let states = hidden.get(begin..begin + pieces * width).and_then(|slice| ArrayView2::from_shape((pieces, width), slice).ok());
+                let Some(states) = states else {
+                    failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    continue;
+                };
+                let value = per_text(distinct.items[row], &encodings[row], states);
+                if let Ok(mut slots) = results.lock() {
+                    slots[row] = Some(value);
+                }
+            }
+        })?;
+        let per_item = results.into_inner().map_err(|_| Error::Poisoned("token states"))?;
+        let per_item: Option<Vec<T>> = per_item.into_iter().collect();
+        let per_item = match per_item {
+            Some(values) if !failed.load(std::sync::atomic::Ordering::Relaxed) => values,
+            _ => return Err(Error::inference(self.model.name(), "the hidden states of a batch were not the shape its encodings need")),
+        };
+        let spread = distinct.index_of.iter().map(|&i| per_item[i].clone()).collect();
+        Ok((distinct.spread(out), spread))
     }
 }

@@ -152,6 +152,19 @@ impl OnnxModel {
         width: usize,
         reduce: impl Fn(&Batch, &[usize], &[f32], &mut [f32]) + Sync,
     ) -> Result<Array2<f32>> {
+        self.run_rows_indexed(encodings, batch_size, width, |batch, _, dims, output, rows_out| reduce(batch, dims, output, rows_out))
+    }
+
+    /// [`OnnxModel::run_rows`], with `reduce` also told which encodings the batch rows are
+    /// (`rows[r]` is the index into `encodings` of batch row `r`), for callers that keep more of
+    /// the output than the `width` floats per row.
+    pub fn run_rows_indexed(
+        &self,
+        encodings: &[Encoding],
+        batch_size: usize,
+        width: usize,
+        reduce: impl Fn(&Batch, &[usize], &[usize], &[f32], &mut [f32]) + Sync,
+    ) -> Result<Array2<f32>> {
         let lengths: Vec<usize> = encodings.iter().map(Encoding::len).collect();
         let plan = plan_batches(&lengths, batch_size, batch_size * 128);
         let mut out = Array2::<f32>::zeros((encodings.len(), width));
@@ -167,7 +180,7 @@ impl OnnxModel {
         plan: &[Vec<usize>],
         width: usize,
         out: &mut [f32],
-        reduce: impl Fn(&Batch, &[usize], &[f32], &mut [f32]) + Sync,
+        reduce: impl Fn(&Batch, &[usize], &[usize], &[f32], &mut [f32]) + Sync,
     ) -> Result<()> {
         let next = AtomicUsize::new(0);
         let failed = AtomicBool::new(false);
@@ -181,7 +194,7 @@ impl OnnxModel {
                 rows_out.clear();
                 rows_out.resize(rows.len() * width, 0.0);
                 let ran = self.run_on(lane, &batch, |dims, data| {
-                    reduce(&batch, dims, data, &mut rows_out);
+                    reduce(&batch, rows, dims, data, &mut rows_out);
                     Ok(())
                 });
                 if let Err(e) = ran {

@@ -99,6 +99,7 @@ pub(crate) fn analysis(py: Python<'_>, doc_id: DocId, text: &str, analysis: &Art
                 positive_evidence: tuple_of(py, &mentions, actor.positive_evidence.iter().copied())?,
                 negative_evidence: tuple_of(py, &mentions, actor.negative_evidence.iter().copied())?,
                 evidence: actor.headline_evidence().and_then(|i| mentions.get(i)).map(|m| m.clone_ref(py)),
+                role: actor.role.clone(),
                 mentions: PyTuple::new(py, &mentions)?.unbind(),
             },
         )?);
@@ -134,6 +135,7 @@ pub(crate) fn core_actor(py: Python<'_>, actor: &PyActorStance, index: usize) ->
     Ok(ActorStance {
         name: actor.name.clone(),
         kind: ActorKind::parse(&actor.kind),
+        role: actor.role.clone(),
         score: actor.score,
         label: StanceLabel::parse(&actor.label).map_err(super::errors::to_py)?,
         mentions,

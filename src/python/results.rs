@@ -251,6 +251,8 @@ result_class! {
         /// The sentence that best justifies the label (strongest in its direction; for neutral, the
         /// mention read most confidently as neutral).
         evidence: Option<Py<MentionStance>> = None,
+        /// What the article calls the actor besides its name ("foreign secretary"), when it says.
+        role: Option<String> = None,
     }
     methods {
         #[getter]

@@ -1,0 +1,380 @@
+//! Actors from learned entity spans: the names of one article grouped the way a reader groups them.
+//!
+//! Input: the entity recogniser's spans (PER, ORG, LOC, MISC) over the body sentences. Rules:
+//! - PER: titles at the start of a span come off and, with a title just before it ("Foreign
+//!   Secretary Jack Straw", "Mr Kennedy"), are kept as the actor's role. A one-word name joins the
+//!   full name it is the surname of (the one mentioned most recently, else the first after), unless
+//!   its title's gender contradicts that person ("Mrs Howard" is not Michael Howard when he is
+//!   "Mr Howard" elsewhere): then it is an actor of its own.
+//! - ORG and LOC: the gazetteer (`src/data/gazetteer.tsv`) gives canonical names and kinds ("US",
+//!   "Washington" -> United States; "Tories" -> Conservative Party); an acronym joins the long form
+//!   whose initials it is ("NHS" = "National Health Service"); a one-word organisation joins the one
+//!   longer organisation it starts ("Pernod" = "Pernod Ricard"). Other LOC are places.
+//! - MISC (nationalities, events, products) is never an actor.
+//!
+//! Mentions are the spans themselves, plus other occurrences of the same surface forms the model
+//! missed, except inside another entity ("Ireland" in "Northern Ireland Assembly" is not Ireland).
+
+use std::collections::HashMap;
+
+use super::lexicon::{lexicon, Lexicon};
+use super::matcher::{find_mentions, Matcher};
+use super::ner::EntityKind;
+use super::tokens::{fold, tokenize, Token};
+use super::{ActorKind, ActorSpec, Mention};
+use crate::text::{Sentence, SentenceKind};
+
+/// One entity span in an article: byte offsets into the article's text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EntitySpan {
+    /// Index of the sentence in the document.
+    pub sentence: usize,
+    pub start: usize,
+    pub end: usize,
+    pub kind: EntityKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Gender {
+    Male,
+    Female,
+}
+
+fn title_gender(title: &str) -> Option<Gender> {
+    match title.trim_end_matches('.') {
+        "mr" | "sir" | "lord" | "king" | "prince" | "mister" => Some(Gender::Male),
+        "mrs" | "ms" | "miss" | "madam" | "madame" | "lady" | "dame" | "baroness" | "queen" | "princess" => Some(Gender::Female),
+        _ => None,
+    }
+}
+
+/// A name as the article writes it, after titles came off.
+#[derive(Debug, Clone)]
+struct Surface {
+    span: usize,
+    /// Accent-folded, lower-cased words of the name.
+    words: Vec<String>,
+    /// The name as written (title-free), for display.
+    text: String,
+    /// Byte offsets of the title-free name in the article.
+    start: usize,
+    end: usize,
+    /// The title just before (or at the start of) the name, lower-cased, as written in the lexicon.
+    title: Option<String>,
+}
+
+/// The longest lexicon title that ends at token `end` (exclusive) of `keys`.
+fn title_before(lex: &Lexicon, keys: &[String], end: usize) -> Option<(usize, String)> {
+    lex.titles.iter().filter(|t| t.len() <= end).find(|t| keys[end - t.len()..end] == t[..]).map(|t| (end - t.len(), t.join(" ")))
+}
+
+/// The longest lexicon title that starts at token `begin` of `keys` and leaves at least one word.
+fn title_at(lex: &Lexicon, keys: &[String], begin: usize, end: usize) -> Option<usize> {
+    lex.titles.iter().find(|t| begin + t.len() < end && keys[begin..begin + t.len()] == t[..]).map(Vec::len)
+}
+
+fn surface(lex: &Lexicon, sentence: &Sentence, span: &EntitySpan, index: usize) -> Option<Surface> {
+    let tokens: Vec<Token<'_>> = tokenize(&sentence.text);
+    let local = (span.start.checked_sub(sentence.start)?, span.end.checked_sub(sentence.start)?);
+    let inside: Vec<usize> = (0..tokens.len()).filter(|&i| tokens[i].start >= local.0 && tokens[i].end <= local.1).collect();
+    let (&first, &last) = (inside.first()?, inside.last()?);
+    let keys: Vec<String> = tokens.iter().map(|t| t.key().trim_end_matches('.').to_owned()).collect();
+    let mut begin = first;
+    let mut title = None;
+    if span.kind == EntityKind::Person {
+        if let Some(len) = title_at(lex, &keys, first, last + 1) {
+            title = Some(keys[first..first + len].join(" "));
+            begin = first + len;
+        } else if let Some((_, found)) = title_before(lex, &keys, first) {
+            title = Some(found);
+        }
+    }
+    let (start, end) = (tokens[begin].start, tokens[last].end);
+    let text = sentence.text.get(start..end)?.to_owned();
+    let words = keys[begin..=last].to_vec();
+    Some(Surface { span: index, words, text, start: sentence.start + start, end: sentence.start + end, title })
+}
+
+/// The gazetteer entry one of whose aliases is exactly this name (accent- and case-blind).
+fn gazetteer_entry<'l>(lex: &'l Lexicon, text: &str) -> Option<&'l super::lexicon::GazetteerEntry> {
+    let key = fold(text).to_lowercase();
+    lex.gazetteer.iter().find(|e| e.aliases.iter().any(|a| fold(a).to_lowercase() == key))
+}
+
+/// Initials of the capitalised words of a name ("National Health Service" -> "nhs").
+fn initials(text: &str) -> String {
+    tokenize(text).iter().filter(|t| t.is_capitalised()).filter_map(|t| t.folded.chars().next()).flat_map(char::to_lowercase).collect()
+}
+
+fn is_acronym(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    (2..=6).contains(&letters.len()) && letters.iter().all(|c| c.is_uppercase()) && !text.contains(' ')
+}
+
+struct Group {
+    kind: ActorKind,
+    /// Canonical name, when the gazetteer gives one.
+    canonical: Option<String>,
+    members: Vec<usize>,
+    role: Option<String>,
+}
+
+/// Actors and their mentions from the entity spans of one article (`sentences` are the article's
+/// sentences, `spans` its entities in text order). Actors come in order of first mention.
+pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Vec<ActorSpec>, Vec<Mention>) {
+    let lex = lexicon();
+    let readable = |i: usize| sentences.get(i).filter(|s| s.kind != SentenceKind::Headline);
+    let surfaces: Vec<Surface> = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, span)| span.kind != EntityKind::Misc)
+        .filter_map(|(index, span)| surface(lex, readable(span.sentence)?, span, index))
+        .filter(|s| !s.words.is_empty() && !lex.not_actors.contains(&s.words.join(" ")))
+        .collect();
+    let mut groups: Vec<Group> = Vec::new();
+    let mut group_of: HashMap<String, usize> = HashMap::new();
+    let mut join = |key: String, kind: ActorKind, canonical: Option<String>, member: usize, groups: &mut Vec<Group>| {
+        let id = *group_of.entry(key).or_insert_with(|| {
+            groups.push(Group { kind, canonical, members: Vec::new(), role: None });
+            groups.len() - 1
+        });
+        groups[id].members.push(member);
+        id
+    };
+
+    // Places, countries and organisations: the gazetteer first, then the name itself.
+    for (i, s) in surfaces.iter().enumerate() {
+        let kind = spans[s.span].kind;
+        if kind == EntityKind::Person {
+            continue;
+        }
+        match gazetteer_entry(lex, &s.text) {
+            Some(entry) => {
+                join(format!("gazetteer:{}", entry.name), entry.kind, Some(entry.name.clone()), i, &mut groups);
+            }
+            None => {
+                let kind = if kind == EntityKind::Location { ActorKind::Place } else { ActorKind::Organization };
+                join(format!("name:{}", s.words.join(" ")), kind, None, i, &mut groups);
+            }
+        }
+    }
+    merge_short_organisation_names(&surfaces, &mut groups);
+
+    // People: full names first, then one-word names by surname.
+    let full: Vec<usize> = (0..surfaces.len()).filter(|&i| spans[surfaces[i].span].kind == EntityKind::Person && surfaces[i].words.len() > 1).collect();
+    let mut person_group: HashMap<String, usize> = HashMap::new();
+    for &i in &full {
+        let key = surfaces[i].words.join(" ");
+        let id = join(format!("person:{key}"), ActorKind::Person, None, i, &mut groups);
+        person_group.insert(key, id);
+    }
+    let gender_of_group = |groups: &[Group], id: usize| -> Option<Gender> {
+        groups[id].members.iter().filter_map(|&m| surfaces[m].title.as_deref().and_then(title_gender)).next()
+    };
+    let singles: Vec<usize> = (0..surfaces.len()).filter(|&i| spans[surfaces[i].span].kind == EntityKind::Person && surfaces[i].words.len() == 1).collect();
+    // A surname used with a gendered title, when one full name owns that surname, tells that
+    // person's gender; as for a reader, the first such use in the text decides ("Mr Howard" then
+    // "Mrs Howard": the second is someone else).
+    let mut told: HashMap<usize, Gender> = HashMap::new();
+    let mut by_position = singles.clone();
+    by_position.sort_by_key(|&i| surfaces[i].start);
+    for &i in &by_position {
+        let owners: Vec<usize> = person_group.iter().filter(|(k, _)| k.rsplit(' ').next() == Some(surfaces[i].words[0].as_str())).map(|(_, &g)| g).collect();
+        if let ([owner], Some(gender)) = (owners.as_slice(), surfaces[i].title.as_deref().and_then(title_gender)) {
+            told.entry(*owner).or_insert(gender);
+        }
+    }
+    let gender = |groups: &[Group], id: usize| -> Option<Gender> { gender_of_group(groups, id).or_else(|| told.get(&id).copied()) };
+    for &i in &singles {
+        let s = &surfaces[i];
+        let wanted = s.title.as_deref().and_then(title_gender);
+        let mut owners: Vec<(usize, usize)> = full
+            .iter()
+            .filter(|&&f| surfaces[f].words.last() == s.words.last())
+            .filter_map(|&f| person_group.get(&surfaces[f].words.join(" ")).map(|&g| (f, g)))
+            .filter(|&(_, g)| wanted.is_none() || gender(&groups, g).is_none_or(|known| Some(known) == wanted))
+            .collect();
+        owners.dedup_by_key(|(_, g)| *g);
+        // The full name mentioned most recently before this one, else the first one after.
+        let before = owners.iter().filter(|&&(f, _)| surfaces[f].start < s.start).max_by_key(|&&(f, _)| surfaces[f].start);
+        let chosen = before.or_else(|| owners.iter().min_by_key(|&&(f, _)| surfaces[f].start)).map(|&(_, g)| g);
+        match chosen {
+            Some(g) => groups[g].members.push(i),
+            None => {
+                // A surname alone, or a surname whose title rules out every full name: keep the
+                // title in the key so "Mrs Howard" stays apart from "Howard".
+                let key = match wanted.zip(s.title.as_deref()) {
+                    Some((_, title)) if !full.iter().all(|&f| surfaces[f].words.last() != s.words.last()) => format!("person:{title} {}", s.words[0]),
+                    _ => format!("person:{}", s.words[0]),
+                };
+                join(key, ActorKind::Person, None, i, &mut groups);
+            }
+        }
+    }
+
+    let mut specs = Vec::new();
+    let mut mentions = Vec::new();
+    let mut order: Vec<(usize, usize)> = groups.iter().enumerate().filter_map(|(g, group)| group.members.iter().map(|&m| surfaces[m].start).min().map(|first| (first, g))).collect();
+    order.sort_unstable();
+    for (_, g) in order {
+        let group = &mut groups[g];
+        group.role = role(&surfaces, &group.members);
+        let name = group.canonical.clone().unwrap_or_else(|| display_name(&surfaces, &group.members, group.kind, group.role.as_deref()));
+        let mut aliases: Vec<String> = group.members.iter().map(|&m| surfaces[m].text.clone()).collect();
+        aliases.sort();
+        aliases.dedup();
+        let actor = specs.len();
+        for &m in &group.members {
+            let s = &surfaces[m];
+            mentions.push(Mention { actor, sentence: spans[s.span].sentence, start: s.start, end: s.end, text: s.text.clone() });
+        }
+        specs.push(ActorSpec { name, kind: group.kind, aliases, role: group.role.clone() });
+    }
+    // Other occurrences of the same surface forms, outside every entity the model found.
+    let matcher = Matcher::new(&specs);
+    let readable_sentences: Vec<Sentence> = sentences.iter().filter(|s| s.kind != SentenceKind::Headline).cloned().collect();
+    for m in find_mentions(&readable_sentences, &matcher) {
+        let overlaps = |a: usize, b: usize| m.start < b && a < m.end;
+        if !spans.iter().any(|s| overlaps(s.start, s.end)) && !mentions.iter().any(|k| overlaps(k.start, k.end)) {
+            mentions.push(m);
+        }
+    }
+    mentions.sort_by_key(|m| (m.start, m.end));
+    (specs, mentions)
+}
+
+/// "Pernod" joins "Pernod Ricard", "NHS" joins "National Health Service": a one-word organisation
+/// joins the one longer organisation that it starts or whose initials it is.
+fn merge_short_organisation_names(surfaces: &[Surface], groups: &mut Vec<Group>) {
+    let names: Vec<(usize, String)> =
+        groups.iter().enumerate().filter(|(_, g)| g.kind == ActorKind::Organization && g.canonical.is_none()).map(|(i, g)| (i, surfaces[g.members[0]].text.clone())).collect();
+    let mut moves: Vec<(usize, usize)> = Vec::new();
+    for (short, text) in &names {
+        if text.split_whitespace().count() != 1 {
+            continue;
+        }
+        let key = fold(text).to_lowercase();
+        let targets: Vec<usize> = names
+            .iter()
+            .filter(|(long, long_text)| long != short && long_text.split_whitespace().count() > 1)
+            .filter(|(_, long_text)| {
+                let first = long_text.split_whitespace().next().map(|w| fold(w).to_lowercase());
+                first.as_deref() == Some(key.as_str()) || (is_acronym(text) && initials(long_text) == key)
+            })
+            .map(|(long, _)| *long)
+            .collect();
+        if let [target] = targets.as_slice() {
+            moves.push((*short, *target));
+        }
+    }
+    for (short, target) in moves {
+        let members = std::mem::take(&mut groups[short].members);
+        groups[target].members.extend(members);
+    }
+    groups.retain(|g| !g.members.is_empty());
+}
+
+/// The title used most with a person's names, as the article writes it ("Foreign Secretary").
+fn role(surfaces: &[Surface], members: &[usize]) -> Option<String> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for title in members.iter().filter_map(|&m| surfaces[m].title.as_deref()) {
+        // Courtesy titles say little about what a person does.
+        if title_gender(title).is_none() {
+            *counts.entry(title).or_default() += 1;
+        }
+    }
+    counts.into_iter().max_by_key(|&(title, n)| (n, title.len())).map(|(title, _)| title.to_owned())
+}
+
+/// A group's display name: the longest form (accents kept where the article has them); a person
+/// known only by a surname used with a gendered title keeps the title ("Mrs Howard").
+fn display_name(surfaces: &[Surface], members: &[usize], kind: ActorKind, _role: Option<&str>) -> String {
+    let best = members.iter().map(|&m| &surfaces[m]).max_by_key(|s| (s.words.len(), s.text.chars().filter(|c| !c.is_ascii()).count(), std::cmp::Reverse(s.start)));
+    let Some(best) = best else { return String::new() };
+    if kind == ActorKind::Person && best.words.len() == 1 {
+        if let Some(title) = members.iter().filter_map(|&m| surfaces[m].title.as_deref()).find(|t| title_gender(t) == Some(Gender::Female)) {
+            let mut chars = title.chars();
+            let capitalised: String = chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default();
+            return format!("{capitalised} {}", best.text);
+        }
+    }
+    best.text.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::segment;
+
+    /// Entity spans for the given (surface, kind) pairs, found by text search in order.
+    fn spans_for(text: &str, doc: &crate::text::Document, wanted: &[(&str, EntityKind)]) -> Vec<EntitySpan> {
+        let mut from = 0;
+        let mut out = Vec::new();
+        for &(surface, kind) in wanted {
+            let start = from + text[from..].find(surface).unwrap_or_else(|| panic!("{surface} not found after {from}"));
+            let end = start + surface.len();
+            let sentence = doc.sentences.iter().position(|s| s.start <= start && end <= s.end).unwrap_or_else(|| panic!("{surface} crosses sentences"));
+            out.push(EntitySpan { sentence, start, end, kind });
+            from = end;
+        }
+        out
+    }
+
+    #[test]
+    fn people_merge_by_surname_and_titles_become_roles() {
+        use EntityKind::*;
+        let text = "Opposition leader.\n\nForeign Secretary Jack Straw met Michael Howard in London. Mr Howard said the NHS \
+                    needed money. Mrs Howard disagreed. Straw said the National Health Service was fine. The Northern Ireland Assembly met.";
+        let doc = segment(text);
+        let spans = spans_for(
+            text,
+            &doc,
+            &[
+                ("Jack Straw", Person),
+                ("Michael Howard", Person),
+                ("London", Location),
+                ("Howard", Person),
+                ("NHS", Organization),
+                ("Howard", Person),
+                ("Straw", Person),
+                ("National Health Service", Organization),
+                ("Northern Ireland Assembly", Organization),
+            ],
+        );
+        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Jack Straw", "Michael Howard", "London", "Mrs Howard", "National Health Service", "Northern Ireland Assembly"]);
+        let straw = &actors[0];
+        assert_eq!(straw.role.as_deref(), Some("foreign secretary"));
+        let count = |actor: usize| mentions.iter().filter(|m| m.actor == actor).count();
+        assert_eq!((count(0), count(1), count(3), count(4)), (2, 2, 1, 2), "{mentions:?}");
+        assert_eq!(actors[2].kind, ActorKind::Place);
+        assert!(!names.contains(&"Ireland"), "a name inside a longer entity is not a mention of something else");
+    }
+
+    #[test]
+    fn gazetteer_canonicalises_and_misc_is_not_an_actor() {
+        use EntityKind::*;
+        let text = "Washington and the US pressed Venezuelan officials. The U.S. embassy said the Olympics go on.";
+        let doc = segment(text);
+        let spans = spans_for(text, &doc, &[("Washington", Location), ("US", Location), ("Venezuelan", Misc), ("U.S.", Location), ("Olympics", Misc)]);
+        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        assert_eq!(actors.len(), 1, "{actors:?}");
+        assert_eq!((actors[0].name.as_str(), actors[0].kind), ("United States", ActorKind::Country));
+        assert_eq!(mentions.len(), 3);
+    }
+
+    #[test]
+    fn a_missed_occurrence_of_a_known_name_is_still_a_mention() {
+        use EntityKind::*;
+        let text = "Marco Rubio spoke on Monday. Later Rubio left.";
+        let doc = segment(text);
+        let spans = spans_for(text, &doc, &[("Marco Rubio", Person)]);
+        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        assert_eq!(actors.len(), 1);
+        assert_eq!(mentions.len(), 1, "only surface forms the model tagged are swept: {mentions:?}");
+        let spans = spans_for(text, &doc, &[("Marco Rubio", Person), ("Rubio", Person)]);
+        let (_, mentions) = actors_from_entities(&doc.sentences, &spans);
+        assert_eq!(mentions.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["Marco Rubio", "Rubio"]);
+    }
+}
