@@ -10,7 +10,7 @@ from typing import Any, Hashable, Union, overload
 import numpy as np
 
 from . import _native
-from ._inputs import Errors, require_text, screen, text_list
+from ._inputs import Errors, bounded_int, check_actor_texts, check_ids, limit, require_text, screen, text_list
 from ._runtime import find_ort_library
 from .analysis import ActorsArg, Analysis, CorpusAnalysis, build_analysis, build_corpus, normalise_actors
 from .exceptions import InputError
@@ -66,14 +66,11 @@ class Pipeline:
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
         stance_model: str = DEFAULT_STANCE_MODEL,
     ) -> None:
-        if threads is not None and (not isinstance(threads, int) or threads < 1):
-            raise InputError(f"threads must be a positive int or None (all cores), got {threads!r}.")
-        if lanes is not None and (not isinstance(lanes, int) or lanes < 1):
-            raise InputError(f"lanes must be a positive int or None (automatic), got {lanes!r}.")
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise InputError(f"batch_size must be a positive int or None (the device's default), got {batch_size!r}.")
-        if not isinstance(max_article_sentences, int) or max_article_sentences < 1:
-            raise InputError(f"max_article_sentences must be a positive int, got {max_article_sentences!r}.")
+        # The ranges live in the core (pipeline.rs); the core also caps threads at 4 per core.
+        bounded_int(threads, "threads", 1, limit("threads"), "all cores")
+        bounded_int(lanes, "lanes", 1, limit("lanes"), "automatic")
+        bounded_int(batch_size, "batch_size", 1, limit("batch_size"), "the device's default")
+        bounded_int(max_article_sentences, "max_article_sentences", 1, limit("max_article_sentences"))
         if precision not in ("fp32", "int8"):
             raise InputError(f"precision must be 'fp32' or 'int8', got {precision!r}.")
         if device not in ("cpu", "cuda"):
@@ -228,6 +225,7 @@ class Pipeline:
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
         given = normalise_actors(actors)
+        check_actor_texts(given)
         budget, value = _budget(max_sentences, None, None)
         articles: list[Analysis] = []
         for position, raw in self._chunked(texts, chunk_size, show_progress, "analyze", lambda chunk: self._inner.analyze_many(chunk, given, budget, value)):
@@ -285,8 +283,7 @@ class Pipeline:
     def _chunked(self, texts: list[str], chunk_size: int, show_progress: bool, what: str, work):
         """Run ``work`` over chunks of ``texts``; yield (input position, result) in input order,
         updating a progress bar. Ctrl-C lands between chunks."""
-        if not isinstance(chunk_size, int) or chunk_size < 1:
-            raise InputError(f"chunk_size must be a positive int, got {chunk_size!r}.")
+        bounded_int(chunk_size, "chunk_size", 1, limit("chunk_size"))
         bar = _progress(len(texts), show_progress, what)
         try:
             for begin in range(0, len(texts), chunk_size):
@@ -308,8 +305,7 @@ class Pipeline:
         """
         texts = text_list(texts, "texts")
         ids = _ids(ids, len(texts))
-        if not isinstance(max_sentences, int) or max_sentences < 0:
-            raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
+        bounded_int(max_sentences, "max_sentences", 0, limit("max_sentences"))
         picks = self._inner.summarize_corpus(texts, max_sentences)
         return CorpusSummary(
             [
@@ -353,7 +349,7 @@ def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:
     ids = list(range(n)) if ids is None else list(ids)
     if len(ids) != n:
         raise InputError(f"got {len(ids)} ids for {n} texts; pass one id per text.")
-    return ids
+    return check_ids(ids)
 
 
 def _budget(max_sentences: int | None, max_words: int | None, ratio: float | None) -> tuple[str, float]:
@@ -361,15 +357,15 @@ def _budget(max_sentences: int | None, max_words: int | None, ratio: float | Non
     if max_words is not None and ratio is not None:
         raise InputError("give one length budget: max_words or ratio, not both.")
     if max_words is not None:
-        if not isinstance(max_words, int) or max_words < 0:
-            raise InputError(f"max_words must be a non-negative int, got {max_words!r}.")
+        bounded_int(max_words, "max_words", 0, limit("max_words"))
         return "words", float(max_words)
     if ratio is not None:
         if not (isinstance(ratio, (int, float)) and 0 < ratio <= 1):
             raise InputError(f"ratio must be a number in (0, 1], got {ratio!r}.")
         return "ratio", float(ratio)
-    if max_sentences is None or not isinstance(max_sentences, int) or max_sentences < 0:
-        raise InputError(f"max_sentences must be a non-negative int, got {max_sentences!r}.")
+    if max_sentences is None:
+        raise InputError("max_sentences must be an int, got None.")
+    bounded_int(max_sentences, "max_sentences", 0, limit("max_sentences"))
     return "sentences", float(max_sentences)
 
 
