@@ -295,10 +295,10 @@ def test_blank_first_jsonl_line_still_checks_the_text_field(tmp_path):
 
 
 def test_none_and_nan_ids_keep_their_corpus_actor_and_come_back_as_given(pipeline):
-    texts = ["Secretary of State Marco Rubio visited Caracas. Marco Rubio met officials there.", "Rubio praised the talks on Monday.", "Rubio left on Tuesday after the talks.", "Rubio said more on Wednesday."]
+    texts = ["Secretary of State Marco Rubio visited Caracas. Marco Rubio met officials there.", "Senator Rubio praised the talks on Monday.", "Mr. Rubio left on Tuesday after the talks.", "Senator Rubio said more on Wednesday."]
     ids = ["a", None, float("nan"), 7]
     df = pd.DataFrame({"id": pd.Series(ids, dtype=object), "text": texts})
-    out = presslens.analyze_frame(df, pipeline=pipeline, actors=None)
+    out = presslens.analyze_frame(df, pipeline=pipeline)
     rubio = out.actors[out.actors["actor"] == "Rubio"]
     assert len(rubio) == 3
     assert set(rubio["corpus_actor"]) == {"Marco Rubio"}, rubio[["doc_id", "actor", "corpus_actor"]]
