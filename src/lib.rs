@@ -35,5 +35,9 @@ pub use infer::models::{
 };
 pub use infer::runtime::{has_cuda, DYLIB_ENV_VARS, ORT_VERSION};
 pub use infer::session::{Device, ThreadLayout};
-pub use pipeline::{ArticleAnalysis, ArticleSummary, Pipeline, PipelineOptions, DEFAULT_MAX_ARTICLE_SENTENCES, MAX_CORPUS_SENTENCES};
+pub use infer::target_sentiment::{stance_context, CONTEXT_WINDOW_BYTES};
+pub use pipeline::{
+    check_budget, max_threads, ArticleAnalysis, ArticleSummary, Pipeline, PipelineOptions, DEFAULT_MAX_ARTICLE_SENTENCES, MAX_ARTICLE_SENTENCES_LIMIT, MAX_BATCH_SIZE,
+    MAX_CHUNK_SIZE, MAX_CORPUS_SENTENCES, MAX_LANES, MAX_SUMMARY_SENTENCES, MAX_SUMMARY_WORDS, MAX_THREADS, MAX_THREADS_PER_CORE,
+};
 pub use text::{segment, Document, RemovedSpan, Sentence, SentenceKind};

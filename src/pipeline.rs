@@ -2,6 +2,8 @@
 //! parallel work (tokenising) and ONNX Runtime's intra-op threads.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, RwLock};
 
 use ndarray::Array2;
 
@@ -12,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
 pub use crate::infer::session::{Device, ThreadLayout};
 use crate::infer::runtime;
-use crate::infer::target_sentiment::TargetSentiment;
+use crate::infer::target_sentiment::{stance_context, TargetSentiment};
 use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::text::{self, Document};
 use rayon::prelude::*;
@@ -23,6 +25,53 @@ use rayon::prelude::*;
 pub const DEFAULT_MAX_ARTICLE_SENTENCES: usize = 1000;
 /// A corpus summary compares every sentence with every other: past this it is refused.
 pub const MAX_CORPUS_SENTENCES: usize = 5000;
+
+// The ranges of the numeric options, in one place (the Python package reads them through
+// `presslens._native.LIMITS`, the README lists them). Each is checked before anything is
+// allocated: `batch_size = 10^10` used to abort the process in batch planning, `lanes = 30` took
+// over 4 GB of model copies, `threads = 5000` did not finish starting its threads.
+
+/// `threads` is at most this many...
+pub const MAX_THREADS: usize = 256;
+/// ...and at most this many per available core (more threads than that only wait on each other).
+pub const MAX_THREADS_PER_CORE: usize = 4;
+/// `lanes` is at most this, and at most `threads`: each lane holds a copy of both models' weights.
+pub const MAX_LANES: usize = 16;
+/// `batch_size` is at most this (a padded batch of 4096 x 256 tokens is already ~1 GiB of activations).
+pub const MAX_BATCH_SIZE: usize = 4096;
+/// `max_article_sentences` is at most this.
+pub const MAX_ARTICLE_SENTENCES_LIMIT: usize = 1_000_000;
+/// A summary's `max_sentences` (per article or across articles) is at most this.
+pub const MAX_SUMMARY_SENTENCES: usize = 100_000;
+/// A summary's `max_words` is at most this.
+pub const MAX_SUMMARY_WORDS: usize = 10_000_000;
+/// Articles per chunk of work between progress updates (the Python `chunk_size`) is at most this.
+pub const MAX_CHUNK_SIZE: usize = 1_000_000;
+
+/// `value` must lie in `low..=high`; the error names the option and its range.
+fn check_range(name: &str, value: usize, low: usize, high: usize, meaning_of_zero: &str) -> Result<()> {
+    if (low..=high).contains(&value) || (value == 0 && !meaning_of_zero.is_empty()) {
+        return Ok(());
+    }
+    let zero = if meaning_of_zero.is_empty() { String::new() } else { format!(" (or 0 for {meaning_of_zero})") };
+    Err(Error::InvalidInput(format!("{name} must be between {low} and {high}{zero}, got {value}")))
+}
+
+/// The most `threads` this machine accepts: [`MAX_THREADS_PER_CORE`] per core, at most [`MAX_THREADS`].
+pub fn max_threads() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    cores.saturating_mul(MAX_THREADS_PER_CORE).min(MAX_THREADS)
+}
+
+/// A summary budget within [`MAX_SUMMARY_SENTENCES`] / [`MAX_SUMMARY_WORDS`].
+pub fn check_budget(budget: Budget) -> Result<Budget> {
+    match budget {
+        Budget::Sentences(n) => check_range("max_sentences", n, 0, MAX_SUMMARY_SENTENCES, "")?,
+        Budget::Words(n) => check_range("max_words", n, 0, MAX_SUMMARY_WORDS, "")?,
+        Budget::Ratio(_) => {}
+    }
+    budget.validate()
+}
 
 /// How to build a [`Pipeline`]. Start from `Default` and change what you need with the `with_*` methods.
 #[derive(Debug, Clone)]
@@ -118,10 +167,38 @@ pub struct Pipeline {
     layout: ThreadLayout,
     runtime_library: PathBuf,
     model_dirs: (PathBuf, PathBuf),
-    embedder: Embedder,
-    stance: TargetSentiment,
+    model_files: (models::ModelFiles, models::ModelFiles),
     stance_labels: LabelIndex,
+    stance_label_names: Vec<String>,
+    engine: RwLock<Arc<Engine>>,
+    /// The process that built `engine`. A `fork` copies the pipeline into a child without the
+    /// threads of the rayon pool and of ONNX Runtime; any call there would wait for them forever,
+    /// so a call from another process builds a new engine first (see [`Pipeline::engine`]).
+    pid: AtomicU32,
+}
+
+/// What cannot cross a `fork`: the worker threads and the ONNX sessions (with their own threads).
+struct Engine {
+    embedder: Arc<Embedder>,
+    stance: TargetSentiment,
     pool: rayon::ThreadPool,
+}
+
+impl Engine {
+    fn load(options: &PipelineOptions, threads: usize, layout: ThreadLayout, files: &(models::ModelFiles, models::ModelFiles)) -> Result<Self> {
+        let (environment, _) = runtime::environment(options.ort_dylib.as_deref())?;
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .thread_name(|i| format!("presslens-{i}"))
+            .build()
+            .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
+        let embedder = Embedder::load(&environment, &files.0, layout, options.device)?;
+        let stance = TargetSentiment::load(&environment, &files.1, layout, options.device)?;
+        // Inside our own pool, so that rayon's global pool (which a fork child could not use
+        // either) is never started by presslens.
+        pool.install(|| test_run(&embedder, &stance))?;
+        Ok(Self { embedder: Arc::new(embedder), stance, pool })
+    }
 }
 
 /// One tiny inference per model at load time: a model whose graph loads but cannot run on the
@@ -165,33 +242,59 @@ pub struct ArticleSummary {
 impl Pipeline {
     /// Load the runtime and both models now, so every problem surfaces here and not at first use.
     pub fn new(mut options: PipelineOptions) -> Result<Self> {
-        if options.batch_size == 0 {
-            options.batch_size = options.device.default_batch_size();
-        }
-        if options.max_article_sentences == 0 {
-            return Err(Error::InvalidInput("max_article_sentences must be at least 1".into()));
-        }
+        // Ranges first: nothing is allocated or started for an option out of range.
+        let most_threads = max_threads();
+        check_range("threads", options.threads, 1, most_threads, "all cores")?;
+        check_range("batch_size", options.batch_size, 1, MAX_BATCH_SIZE, "the device's default")?;
+        check_range("max_article_sentences", options.max_article_sentences, 1, MAX_ARTICLE_SENTENCES_LIMIT, "")?;
         let threads = if options.threads == 0 {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(most_threads)
         } else {
             options.threads
         };
-        let (environment, runtime_library) = runtime::environment(options.ort_dylib.as_deref())?;
+        check_range("lanes", options.lanes, 1, threads.min(MAX_LANES), "automatic")?;
+        if options.batch_size == 0 {
+            options.batch_size = options.device.default_batch_size();
+        }
+        let (_, runtime_library) = runtime::environment(options.ort_dylib.as_deref())?;
         let root = options.models_dir.as_deref();
-        let embedding_files = models::locate(&options.embedding_model, root)?;
-        let stance_files = models::locate(&options.stance_model, root)?;
+        let model_files = (models::locate(&options.embedding_model, root)?, models::locate(&options.stance_model, root)?);
         let layout = ThreadLayout::for_threads(threads, options.lanes, options.device);
-        let embedder = Embedder::load(&environment, &embedding_files, layout, options.device)?;
-        let stance = TargetSentiment::load(&environment, &stance_files, layout, options.device)?;
-        let stance_labels = LabelIndex::from_labels(stance.model_name(), stance.labels())?;
-        test_run(&embedder, &stance)?;
-        let model_dirs = (embedding_files.dir, stance_files.dir);
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .thread_name(|i| format!("presslens-{i}"))
-            .build()
-            .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
-        Ok(Self { options, threads, layout, runtime_library, model_dirs, embedder, stance, stance_labels, pool })
+        let engine = Engine::load(&options, threads, layout, &model_files)?;
+        let stance_labels = LabelIndex::from_labels(engine.stance.model_name(), engine.stance.labels())?;
+        let stance_label_names = engine.stance.labels().to_vec();
+        let model_dirs = (model_files.0.dir.clone(), model_files.1.dir.clone());
+        Ok(Self {
+            options,
+            threads,
+            layout,
+            runtime_library,
+            model_dirs,
+            model_files,
+            stance_labels,
+            stance_label_names,
+            engine: RwLock::new(Arc::new(engine)),
+            pid: AtomicU32::new(std::process::id()),
+        })
+    }
+
+    /// The engine of this process. In a process forked from the one that built it (Python's
+    /// `multiprocessing` "fork" start method, joblib, Dask's local processes) the models are loaded
+    /// again from the same folders with the same options, as HF tokenizers restarts its pool
+    /// after a fork; the parent's engine is leaked there, because dropping it would join threads
+    /// that do not exist in the child.
+    fn engine(&self) -> Result<Arc<Engine>> {
+        let here = std::process::id();
+        if self.pid.load(Ordering::Acquire) == here {
+            return Ok(Arc::clone(&*self.engine.read().map_err(|_| Error::Poisoned("pipeline engine"))?));
+        }
+        let mut engine = self.engine.write().map_err(|_| Error::Poisoned("pipeline engine"))?;
+        if self.pid.load(Ordering::Acquire) != here {
+            let fresh = Arc::new(Engine::load(&self.options, self.threads, self.layout, &self.model_files)?);
+            std::mem::forget(std::mem::replace(&mut *engine, fresh));
+            self.pid.store(here, Ordering::Release);
+        }
+        Ok(Arc::clone(&*engine))
     }
 
     pub fn options(&self) -> &PipelineOptions {
@@ -221,32 +324,34 @@ impl Pipeline {
     /// Wall-clock seconds with some session of either model inside ONNX Runtime's `run` since
     /// loading (overlapping lanes count once; the two models never run at the same time here).
     pub fn onnx_run_seconds(&self) -> f64 {
-        self.embedder.run_seconds() + self.stance.run_seconds()
+        self.engine().map_or(0.0, |e| e.embedder.run_seconds() + e.stance.run_seconds())
     }
 
     pub fn stance_labels(&self) -> &[String] {
-        self.stance.labels()
+        &self.stance_label_names
     }
 
     /// Sentence embeddings, `(texts.len(), 384)`, L2-normalised, in input order.
     pub fn embed<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Array2<f32>> {
         let texts: Vec<&str> = texts.iter().map(AsRef::as_ref).collect();
-        self.pool.install(|| self.embedder.embed(&texts, self.options.batch_size))
+        let engine = self.engine()?;
+        engine.pool.install(|| engine.embedder.embed(&texts, self.options.batch_size))
     }
 
     /// Class probabilities for each (target mention, sentence) pair, in the model's label order.
     pub fn target_sentiment<S: AsRef<str> + Sync>(&self, targets: &[S], sentences: &[S]) -> Result<Array2<f32>> {
         let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
         let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
-        self.pool.install(|| self.stance.predict(&targets, &sentences, self.options.batch_size))
+        let engine = self.engine()?;
+        engine.pool.install(|| engine.stance.predict(&targets, &sentences, self.options.batch_size))
     }
 
     /// Segment and summarise many articles: one embedding call for all their sentences, then a
     /// selection per article. Returns each article's document and picks (in document order).
     pub fn summarize_many<S: AsRef<str> + Sync>(&self, texts: &[S], budget: Budget) -> Result<Vec<ArticleSummary>> {
-        let budget = budget.validate()?;
+        let budget = check_budget(budget)?;
         let cap = self.options.max_article_sentences;
-        let docs: Vec<Document> = self.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
+        let docs: Vec<Document> = self.engine()?.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
         let read = |d: &Document| d.sentences.len().min(cap);
         let all: Vec<&str> = docs.iter().flat_map(|d| d.sentences[..read(d)].iter().map(|s| s.text.as_str())).collect();
         let embeddings = self.embed(&all)?;
@@ -267,7 +372,8 @@ impl Pipeline {
 
     /// One summary across articles; picks index into the concatenated sentences of `docs`.
     pub fn summarize_corpus<S: AsRef<str> + Sync>(&self, texts: &[S], max_sentences: usize) -> Result<(Vec<Document>, Vec<usize>, Vec<Pick>)> {
-        let docs: Vec<Document> = self.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
+        check_range("max_sentences", max_sentences, 0, MAX_SUMMARY_SENTENCES, "")?;
+        let docs: Vec<Document> = self.engine()?.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
         let sentences: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
         if sentences.len() > MAX_CORPUS_SENTENCES {
             return Err(Error::InvalidInput(format!(
@@ -289,7 +395,8 @@ impl Pipeline {
         let summarized = self.summarize_many(texts, budget)?;
         let given = actors.map(Matcher::new);
         let cap = self.options.max_article_sentences;
-        let found: Vec<(Vec<ActorSpec>, Vec<Mention>)> = self.pool.install(|| {
+        let engine = self.engine()?;
+        let found: Vec<(Vec<ActorSpec>, Vec<Mention>)> = engine.pool.install(|| {
             summarized
                 .par_iter()
                 .map(|article| {
@@ -311,13 +418,17 @@ impl Pipeline {
         for (article, (_, mentions)) in summarized.iter().zip(&found) {
             for m in mentions {
                 targets.push(&m.text);
-                contexts.push(&article.document.sentences[m.sentence].text);
+                let sentence = &article.document.sentences[m.sentence];
+                // Only the text around the mention: tokenising the whole sentence for each of its
+                // mentions made one long sentence cost quadratic time and memory.
+                let at = m.start.saturating_sub(sentence.start);
+                contexts.push(stance_context(&sentence.text, at, at + (m.end - m.start)));
             }
         }
         let probabilities = if targets.is_empty() {
-            Array2::zeros((0, self.stance.labels().len()))
+            Array2::zeros((0, engine.stance.labels().len()))
         } else {
-            self.pool.install(|| self.stance.predict(&targets, &contexts, self.options.batch_size))?
+            engine.pool.install(|| engine.stance.predict(&targets, &contexts, self.options.batch_size))?
         };
         let mut row = 0;
         let mut out = Vec::with_capacity(summarized.len());

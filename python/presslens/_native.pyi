@@ -23,6 +23,7 @@ ORT_VERSION: str
 ORT_DYLIB_ENV_VARS: list[str]
 DEFAULT_MAX_ARTICLE_SENTENCES: int
 MAX_CORPUS_SENTENCES: int
+LIMITS: dict[str, int]
 
 def segment(text: str) -> Document: ...
 def locate_model(name: str, root: str | PathLike[str] | None = None) -> Path: ...

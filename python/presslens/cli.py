@@ -44,8 +44,11 @@ def _read(path: Path) -> str:
 
 def _records(path: Path, text_column: str, id_column: str) -> Iterator[tuple[object, object]]:
     """(id, text) rows of a JSONL or CSV file; the text may be missing (reported downstream)."""
-    if path.suffix == ".jsonl":
-        for number, line in enumerate(_read(path).splitlines(), 1):
+    if path.suffix.lower() == ".jsonl":
+        checked = False
+        # JSONL lines end at "\n" only: str.splitlines() also splits at U+2028, U+2029, U+0085 and
+        # friends, which json.dumps(..., ensure_ascii=False) leaves raw inside strings.
+        for number, line in enumerate(_read(path).split("\n"), 1):
             if not line.strip():
                 continue
             try:
@@ -54,9 +57,13 @@ def _records(path: Path, text_column: str, id_column: str) -> Iterator[tuple[obj
                 raise UsageError(f"{path}:{number} is not valid JSON ({e.msg})") from None
             if not isinstance(row, dict):
                 raise UsageError(f"{path}:{number} must be a JSON object with a {text_column!r} field")
-            if number == 1 and text_column not in row:
-                raise UsageError(f"{path}:1 has no {text_column!r} field (fields: {sorted(row)}); pass --text-column")
-            yield row.get(id_column, f"{path.stem}:{number}"), row.get(text_column)
+            if not checked and text_column not in row:
+                raise UsageError(f"{path}:{number} has no {text_column!r} field (fields: {sorted(row)}); pass --text-column")
+            checked = True
+            doc_id = row.get(id_column, f"{path.stem}:{number}")
+            if doc_id is not None and not isinstance(doc_id, (str, int, float)):  # lists and objects cannot name an article
+                raise UsageError(f"{path}:{number}: {id_column!r} is {json.dumps(doc_id)[:40]}; ids must be strings or numbers (or pass --id-column)")
+            yield doc_id, row.get(text_column)
         return
     reader = csv.DictReader(io.StringIO(_read(path), newline=""))
     if reader.fieldnames is None or text_column not in reader.fieldnames:
@@ -70,12 +77,12 @@ def iter_inputs(paths: Sequence[str], text_column: str = "text", id_column: str 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix == ".txt")
+            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
             if not files:
                 raise UsageError(f"{path} has no .txt files")
             for file in files:
                 yield file.stem, _read(file)
-        elif path.is_file() and path.suffix in (".jsonl", ".csv"):
+        elif path.is_file() and path.suffix.lower() in (".jsonl", ".csv"):
             yield from _records(path, text_column, id_column)
         elif path.is_file():
             yield path.stem, _read(path)
@@ -114,8 +121,21 @@ def output(path: str | None) -> Iterator[IO[str]]:
         yield handle
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd|...).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet runs as a formula: text starting with ``= + - @``, tab or
+    carriage return gets a leading ``'`` (OWASP's advice); numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def write_rows(out: IO[str], rows: list[dict[str, Any]], fmt: str, columns: list[str]) -> None:
-    """Rows as JSON (one array), JSONL or CSV (lists joined with ' | ')."""
+    """Rows as JSON (one array), JSONL or CSV (lists joined with ' | ', text cells neutralised
+    by :func:`csv_safe`)."""
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2, default=str)
         out.write("\n")
@@ -126,7 +146,7 @@ def write_rows(out: IO[str], rows: list[dict[str, Any]], fmt: str, columns: list
         writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore")
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: " | ".join(map(str, v)) if isinstance(v, (list, tuple)) else v for k, v in row.items()})
+            writer.writerow({k: csv_safe(" | ".join(map(str, v)) if isinstance(v, (list, tuple)) else v) for k, v in row.items()})
 
 
 def _one_line(text: str) -> str:
@@ -176,15 +196,25 @@ def cmd_sentences(args: argparse.Namespace) -> None:
 
 
 def cmd_summarize(args: argparse.Namespace) -> None:
+    from ._inputs import bounded_int, limit
+    from .exceptions import InputError
     from .frames import text_status
 
+    bounded_int(args.corpus_sentences, "--corpus-sentences", 0, limit("max_sentences"))
     ids, values = _load(args)
     statuses = [text_status(v) for v in values]
     texts = [v if s == "ok" else "" for v, s in zip(values, statuses)]
     pipeline = _pipeline(args)
     summaries = pipeline.summarize_many(texts, max_sentences=args.sentences, show_progress=sys.stderr.isatty())
     good = [(i, t) for i, t, s in zip(ids, texts, statuses) if s == "ok"]
-    corpus = pipeline.summarize_corpus([t for _, t in good], [i for i, _ in good], max_sentences=args.corpus_sentences) if len(good) > 1 else None
+    corpus = None
+    if len(good) > 1:
+        try:
+            corpus = pipeline.summarize_corpus([t for _, t in good], [i for i, _ in good], max_sentences=args.corpus_sentences)
+        except InputError as e:
+            # The inputs and options were checked above, so this is the corpus size limit: the
+            # per-article summaries are still worth writing.
+            print(f"presslens: warning: no summary across articles: {_one_line(str(e))}", file=sys.stderr)
     rows = [
         {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.to_dict() for x in summary.sentences]}
         for i, s, summary in zip(ids, statuses, summaries)
@@ -418,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if sys.stdout is None and getattr(args, "output", None) is None:
+        return 0  # stdout was closed (`presslens ... >&-`): nobody reads the output, as with `head`
     try:
         status = args.run(args)
     except (UsageError, PresslensError) as e:
@@ -425,8 +457,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # `presslens ... | head` is fine
         return 0
-    except OSError as e:  # e.g. --output into a missing folder
-        print(f"presslens: error: {e.strerror}: {e.filename}", file=sys.stderr)
+    except OSError as e:  # e.g. --output into a missing folder, or a full disk (no file name then)
+        where = e.filename or getattr(args, "output", None) or "standard output"
+        print(f"presslens: error: {e.strerror or e}: {where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("presslens: interrupted", file=sys.stderr)

@@ -115,12 +115,23 @@ def analyze_frame(
     corpus, statuses = analyze_texts(pipeline, df[text], ids, actors, max_sentences=max_sentences, show_progress=show_progress)
     id_dtype = df[id].dtype if id is not None and id in df.columns else df.index.dtype
     articles, actor_table, mentions = tables(corpus, statuses, id_dtype)
-    names = corpus_name_map(actor_table)
-    return Frames(articles=articles, actors=with_corpus_names(actor_table, names), mentions=with_corpus_names(mentions, names), corpus=corpus)
+    # Keyed by article position, not doc_id: None and NaN ids do not group, and NaN != NaN.
+    actor_table.insert(0, ARTICLE_KEY, [i for i, a in enumerate(corpus) for _ in actor_rows(a)])
+    mentions.insert(0, ARTICLE_KEY, [i for i, a in enumerate(corpus) for _ in mention_rows(a)])
+    names = corpus_name_map(actor_table, key=ARTICLE_KEY)
+    actor_table, mentions = (with_corpus_names(t, names, key=ARTICLE_KEY).drop(columns=ARTICLE_KEY) for t in (actor_table, mentions))
+    return Frames(articles=articles, actors=actor_table, mentions=mentions, corpus=corpus)
+
+
+ARTICLE_KEY = "_article"
 
 
 def typed(frame: pd.DataFrame, dtypes: dict[str, str], id_dtype: Any) -> pd.DataFrame:
-    return frame.astype({"doc_id": id_dtype, **{k: v for k, v in dtypes.items() if k in frame.columns}})
+    frame = frame.astype({k: v for k, v in dtypes.items() if k in frame.columns})
+    if frame["doc_id"].dtype != object and id_dtype == object:
+        # pandas reads [None, 7] as floats (None -> NaN); ids come back exactly as given.
+        frame["doc_id"] = pd_object(list(frame["doc_id"]))
+    return frame.astype({"doc_id": id_dtype})
 
 
 def tables(corpus: CorpusAnalysis, statuses: list[str], id_dtype: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -130,13 +141,23 @@ def tables(corpus: CorpusAnalysis, statuses: list[str], id_dtype: Any) -> tuple[
 
     actor_columns = [c for c in ACTOR_COLUMNS]
     return (
-        typed(pd.DataFrame(article_rows(corpus, statuses), columns=ARTICLE_COLUMNS), ARTICLE_DTYPES, id_dtype),
-        typed(pd.DataFrame([r for a in corpus for r in actor_rows(a)], columns=actor_columns), ACTOR_DTYPES, id_dtype),
-        typed(pd.DataFrame([r for a in corpus for r in mention_rows(a)], columns=MENTION_COLUMNS), MENTION_DTYPES, id_dtype),
+        typed(_object_ids(article_rows(corpus, statuses), ARTICLE_COLUMNS), ARTICLE_DTYPES, id_dtype),
+        typed(_object_ids([r for a in corpus for r in actor_rows(a)], actor_columns), ACTOR_DTYPES, id_dtype),
+        typed(_object_ids([r for a in corpus for r in mention_rows(a)], MENTION_COLUMNS), MENTION_DTYPES, id_dtype),
     )
 
 
-def corpus_name_map(actors: pd.DataFrame) -> dict[tuple[Hashable, str], str]:
+def _object_ids(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """A frame of ``rows`` whose doc_id column holds the ids as given (pandas would turn a None
+    among numbers into NaN)."""
+    import pandas as pd
+
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["doc_id"] = pd_object([r["doc_id"] for r in rows])
+    return frame
+
+
+def corpus_name_map(actors: pd.DataFrame, key: str = "doc_id") -> dict[tuple[Hashable, str], str]:
     """(doc_id, actor name in that article) → the actor's name across all articles, merged as in
     :attr:`CorpusAnalysis.actors` (same name ignoring accents and case; a lone surname joins the one
     full name that ends with it). Only names, kinds and mention counts matter, so this works on the
@@ -144,7 +165,7 @@ def corpus_name_map(actors: pd.DataFrame) -> dict[tuple[Hashable, str], str]:
     from . import _native
 
     per_doc, keys = [], []
-    for doc_id, group in actors.groupby("doc_id", sort=False):
+    for doc_id, group in actors.groupby(key, sort=False):
         per_doc.append([(r.actor, r.kind, int(r.mentions)) for r in group.itertuples()])
         keys.append((doc_id, list(group["actor"])))
     mapping: dict[tuple[Hashable, str], str] = {}
@@ -154,9 +175,10 @@ def corpus_name_map(actors: pd.DataFrame) -> dict[tuple[Hashable, str], str]:
     return mapping
 
 
-def with_corpus_names(frame: pd.DataFrame, names: dict[tuple[Hashable, str], str]) -> pd.DataFrame:
+def with_corpus_names(frame: pd.DataFrame, names: dict[tuple[Hashable, str], str], key: str = "doc_id") -> pd.DataFrame:
     frame = frame.copy()
-    frame.insert(2, "corpus_actor", pd_object([names.get((d, a), a) for d, a in zip(frame["doc_id"], frame["actor"])]))
+    at = list(frame.columns).index("actor") + 1
+    frame.insert(at, "corpus_actor", pd_object([names.get((d, a), a) for d, a in zip(frame[key], frame["actor"])]))
     return frame
 
 

@@ -10,7 +10,7 @@ from typing import Any, Hashable, Union, overload
 import numpy as np
 
 from . import _native
-from ._inputs import Errors, require_text, screen, text_list
+from ._inputs import Errors, bounded_int, check_actor_texts, check_ids, limit, require_text, screen, text_list
 from ._runtime import find_ort_library
 from .analysis import ActorsArg, Analysis, CorpusAnalysis, empty_analysis, normalise_actors
 from .exceptions import InputError
@@ -68,14 +68,11 @@ class Pipeline:
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
         stance_model: str = DEFAULT_STANCE_MODEL,
     ) -> None:
-        if threads is not None and (not isinstance(threads, int) or threads < 1):
-            raise InputError(f"threads must be a positive int or None (all cores), got {threads!r}.")
-        if lanes is not None and (not isinstance(lanes, int) or lanes < 1):
-            raise InputError(f"lanes must be a positive int or None (automatic), got {lanes!r}.")
-        if batch_size is not None and (not isinstance(batch_size, int) or batch_size < 1):
-            raise InputError(f"batch_size must be a positive int or None (the device's default), got {batch_size!r}.")
-        if not isinstance(max_article_sentences, int) or max_article_sentences < 1:
-            raise InputError(f"max_article_sentences must be a positive int, got {max_article_sentences!r}.")
+        # The ranges live in the core (pipeline.rs); the core also caps threads at 4 per core.
+        bounded_int(threads, "threads", 1, limit("threads"), "all cores")
+        bounded_int(lanes, "lanes", 1, limit("lanes"), "automatic")
+        bounded_int(batch_size, "batch_size", 1, limit("batch_size"), "the device's default")
+        bounded_int(max_article_sentences, "max_article_sentences", 1, limit("max_article_sentences"))
         if precision not in ("fp32", "int8"):
             raise InputError(f"precision must be 'fp32' or 'int8', got {precision!r}.")
         if not isinstance(device, str):
@@ -231,6 +228,7 @@ class Pipeline:
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
         given = normalise_actors(actors)
+        check_actor_texts(given)
         budget = _count(max_sentences, "max_sentences")
         articles: list[Analysis] = []
         work = lambda chunk, chunk_ids: self._inner.analyze_many(chunk, chunk_ids, given, budget)  # noqa: E731
@@ -287,8 +285,7 @@ class Pipeline:
     def _chunked(self, texts: list[str], ids: list[Hashable], chunk_size: int, show_progress: bool, what: str, work):
         """Run ``work(texts, ids)`` over chunks; yield (input position, result) in input order,
         updating a progress bar. Ctrl-C lands between chunks."""
-        if not isinstance(chunk_size, int) or chunk_size < 1:
-            raise InputError(f"chunk_size must be a positive int, got {chunk_size!r}.")
+        bounded_int(chunk_size, "chunk_size", 1, limit("chunk_size"))
         bar = _progress(len(texts), show_progress, what)
         try:
             for begin in range(0, len(texts), chunk_size):
@@ -343,15 +340,17 @@ def _usable_device(device: str, ort_dylib: str) -> str:
 
 
 def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:
-    """The caller's ids as a list (the core checks there is one per text), else positions."""
-    return list(range(n)) if ids is None else list(ids)
+    """The caller's ids as a list (the core checks there is one per text), else positions; each must
+    be hashable, since ids key the corpus tables."""
+    return check_ids(list(range(n)) if ids is None else list(ids))
 
 
 def _count(value: object, name: str) -> int:
-    """Type conversion only: the core checks the range."""
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InputError(f"{name} must be a non-negative int, got {value!r}.")
-    return value
+    """Type and range (the core's limits, ``_native.LIMITS``): checked here because pyo3 turns an
+    int too large for the core into an ``OverflowError`` before the core can say what the range is."""
+    checked = bounded_int(value, name, 0, limit(name))
+    assert checked is not None  # None is refused when no meaning for None is given
+    return checked
 
 
 def _optional_count(value: object, name: str) -> int | None:

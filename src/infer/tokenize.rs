@@ -6,6 +6,7 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use tokenizers::{Encoding, TruncationDirection, TruncationParams, TruncationStrategy};
 
 use crate::error::{Error, Result};
@@ -50,12 +51,22 @@ impl TextTokenizer {
 
     /// Encode single texts (in parallel on the current rayon pool), with special tokens.
     pub fn encode_texts(&self, texts: &[&str]) -> Result<Vec<Encoding>> {
-        self.inner.encode_batch(texts.to_vec(), true).map_err(|e| Error::Tokenization(e.to_string()))
+        texts.par_iter().map(|&text| self.encode_one(text)).collect()
     }
 
     /// Encode (first, second) pairs, truncating only the second segment.
     pub fn encode_pairs(&self, pairs: &[(&str, &str)]) -> Result<Vec<Encoding>> {
-        self.inner.encode_batch(pairs.to_vec(), true).map_err(|e| Error::Tokenization(e.to_string()))
+        pairs.par_iter().map(|&pair| self.encode_one(pair)).collect()
+    }
+
+    /// One input, truncated, without the overflow: the tokenizer keeps everything past
+    /// `max_tokens` as overflowing encodings, which the models never read; kept for a whole batch
+    /// they cost memory in proportion to the text (gigabytes for a long sentence with many
+    /// mentions).
+    fn encode_one<'s>(&self, input: impl Into<tokenizers::EncodeInput<'s>>) -> Result<Encoding> {
+        let mut encoding = self.inner.encode(input, true).map_err(|e| Error::Tokenization(e.to_string()))?;
+        drop(encoding.take_overflowing());
+        Ok(encoding)
     }
 
 }

@@ -253,5 +253,22 @@ fn constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ORT_DYLIB_ENV_VARS", crate::DYLIB_ENV_VARS.to_vec())?;
     m.add("DEFAULT_MAX_ARTICLE_SENTENCES", crate::DEFAULT_MAX_ARTICLE_SENTENCES)?;
     m.add("MAX_CORPUS_SENTENCES", crate::MAX_CORPUS_SENTENCES)?;
+    // The ranges of the numeric options (pipeline.rs), so that Python checks the same numbers
+    // before pyo3 sees an int too large for a usize (which would be an OverflowError).
+    let limits = pyo3::types::PyDict::new(m.py());
+    for (name, value) in [
+        ("threads", crate::pipeline::MAX_THREADS),
+        ("threads_per_core", crate::pipeline::MAX_THREADS_PER_CORE),
+        ("lanes", crate::pipeline::MAX_LANES),
+        ("batch_size", crate::pipeline::MAX_BATCH_SIZE),
+        ("max_article_sentences", crate::pipeline::MAX_ARTICLE_SENTENCES_LIMIT),
+        ("max_sentences", crate::pipeline::MAX_SUMMARY_SENTENCES),
+        ("max_words", crate::pipeline::MAX_SUMMARY_WORDS),
+        ("chunk_size", crate::pipeline::MAX_CHUNK_SIZE),
+        ("corpus_sentences", crate::pipeline::MAX_CORPUS_SENTENCES),
+    ] {
+        limits.set_item(name, value)?;
+    }
+    m.add("LIMITS", limits)?;
     Ok(())
 }
