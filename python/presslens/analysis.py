@@ -6,9 +6,15 @@ builds them and merges actors across articles. This module holds what is Python'
 tables behind their ``to_pandas``/``*_frame`` methods and the rows the command line writes.
 
 A mention's ``score`` is P(positive) - P(negative) from the target-sentiment model. An actor's
-``score`` is the mean of its mentions' scores weighted by the model's confidence (the largest class
-probability), in [-1, 1]. Labels: ``positive`` above :data:`POSITIVE_ABOVE`, ``negative`` below
-:data:`NEGATIVE_BELOW`, ``neutral`` in between.
+``score`` is the rule fitted to annotated article-level judgements (issue 18;
+``train/stance_labels/rule.py`` is its Python reference): each sentence naming the actor counts once,
+with the mean of its mentions' scores; the actor's score is the sum of those sentence scores divided
+by (number of sentences + 10), so thin evidence stays near 0 and one polar sentence never labels an
+actor. It is in (-1, 1). Labels: ``positive`` above :data:`POSITIVE_ABOVE` (0.1), ``negative`` below
+:data:`NEGATIVE_BELOW` (-0.1), ``neutral`` in between. Across a corpus the same rule runs over all
+mentions of the merged actor, a sentence being (article, sentence index). A corpus actor's
+``positive_mentions``/``negative_mentions`` count the mentions the model reads as positive/negative
+on their own (its most probable class), not mentions past the actor thresholds.
 """
 
 from __future__ import annotations

@@ -125,6 +125,15 @@ pub(crate) fn core_actor(py: Python<'_>, actor: &PyActorStance, index: usize) ->
     for mention in actor.mentions.bind(py).iter() {
         let mention = mention.cast_into::<MentionStance>()?;
         let m = mention.get();
+        // The stance rule assumes scores in [-1, 1] (what the model gives); a mention built by hand
+        // with anything else is refused here rather than silently clamped or turned into NaN.
+        let probabilities_ok = [m.negative, m.neutral, m.positive].iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p));
+        if !probabilities_ok || !m.score.is_finite() || m.score.abs() > 1.0 + 1e-4 {
+            return Err(super::errors::to_py(crate::Error::InvalidInput(format!(
+                "mention {:?} of actor {:?} has probabilities ({}, {}, {}) and score {}: probabilities must be in [0, 1] and the score, P(positive) - P(negative), a finite number in [-1, 1]",
+                m.text, actor.name, m.negative, m.neutral, m.positive, m.score
+            ))));
+        }
         mentions.push(ScoredMention {
             mention: Mention { actor: index, sentence: m.sentence_index, start: m.start, end: m.end, text: m.text.clone() },
             probabilities: [m.negative, m.neutral, m.positive],

@@ -8,6 +8,27 @@ import pytest
 import presslens
 from presslens.analysis import NEGATIVE_BELOW, POSITIVE_ABOVE
 
+# The stance rule's neutral pseudo-sentences (src/analysis/actor_stance.rs PRIOR_SENTENCES, fitted in
+# train/stance_labels/), restated here so that the tests check the rule rather than echo the core.
+PRIOR_SENTENCES = 10
+
+
+def rule_score(keyed_scores):
+    """(sentence key, mention score) pairs -> sum of per-sentence mean scores / (sentences + prior)."""
+    sentences: dict = {}
+    for key, score in keyed_scores:
+        sentences.setdefault(key, []).append(score)
+    return sum(sum(v) / len(v) for v in sentences.values()) / (len(sentences) + PRIOR_SENTENCES)
+
+
+def reads(m) -> str:
+    """How one mention reads on its own: the most probable class, neutral on a tie."""
+    if m.positive > m.negative and m.positive > m.neutral:
+        return "positive"
+    if m.negative > m.positive and m.negative > m.neutral:
+        return "negative"
+    return "neutral"
+
 REQUIRED = {
     "Marco Rubio": {"Rubio", "Marco Rubio"},
     "Nicolás Maduro": {"Maduro", "Nicolás Maduro", "Nicolas Maduro"},
@@ -68,8 +89,7 @@ def test_scores_labels_and_evidence_are_consistent(corpus):
             assert all(e.score > 0 for e in a.positive_evidence) and all(e.score < 0 for e in a.negative_evidence)
             assert [e.score for e in a.positive_evidence] == sorted((e.score for e in a.positive_evidence), reverse=True)
             assert a.evidence is not None and a.evidence.text in a.evidence.sentence
-            weights = [m.confidence for m in a.mentions]
-            assert a.score == pytest.approx(sum(w * m.score for w, m in zip(weights, a.mentions)) / sum(weights), abs=1e-5)
+            assert a.score == pytest.approx(rule_score((m.sentence_index, m.score) for m in a.mentions), abs=1e-5)
 
 
 def test_corpus_actor_pools_its_articles(corpus):
@@ -77,8 +97,24 @@ def test_corpus_actor_pools_its_articles(corpus):
     parts = [a for art in corpus for a in art.actors if a.name == "Marco Rubio"]
     assert rubio.mentions == sum(p.mention_count for p in parts)
     assert {s.doc_id for s in rubio.articles} == {art.doc_id for art in corpus if any(a.name == "Marco Rubio" for a in art.actors)}
-    pooled = [m for p in parts for m in p.mentions]
-    assert rubio.score == pytest.approx(sum(m.confidence * m.score for m in pooled) / sum(m.confidence for m in pooled), abs=1e-5)
+    # Same rule over all mentions, a sentence being (article, sentence index).
+    pooled = [((art.doc_id, m.sentence_index), m.score) for art in corpus for p in art.actors if p.name == "Marco Rubio" for m in p.mentions]
+    assert rubio.score == pytest.approx(rule_score(pooled), abs=1e-5)
+    assert rubio.score != pytest.approx(rule_score((s, x) for (_, s), x in pooled), abs=1e-5), "sentences of different articles must not merge"
+
+
+def test_corpus_scores_and_polar_counts_follow_the_rule(corpus):
+    by_doc = {art.doc_id: art for art in corpus}
+    for c in corpus.actors:
+        keyed = [((part.doc_id, m.sentence_index), m) for part in c.articles for m in by_doc[part.doc_id].actor(part.name).mentions]
+        mentions = [m for _, m in keyed]
+        assert c.mentions == len(mentions)
+        assert c.score == pytest.approx(rule_score((key, m.score) for key, m in keyed), abs=1e-5)
+        expected = "positive" if c.score > POSITIVE_ABOVE else "negative" if c.score < NEGATIVE_BELOW else "neutral"
+        assert c.label == expected
+        readings = [reads(m) for m in mentions]
+        assert (c.positive_mentions, c.negative_mentions) == (readings.count("positive"), readings.count("negative")), c.name
+    assert POSITIVE_ABOVE == pytest.approx(0.1) and NEGATIVE_BELOW == pytest.approx(-0.1)
 
 
 def test_mention_scores_match_the_low_level_model_call(pipeline, corpus):
@@ -98,9 +134,21 @@ def test_stance_direction_on_plain_sentences(pipeline):
     )
     result = pipeline.analyze(text)
     harlow, brennan = result.actor("John Harlow"), result.actor("Alice Brennan")
-    assert harlow.label == "negative" and harlow.score < -0.3, harlow
-    assert brennan.label == "positive" and brennan.score > 0.3, brennan
+    # Two strongly one-sided sentences label an actor; the score is shrunk toward 0 by the ten
+    # neutral pseudo-sentences, so two sentences can give at most 2/12 in size.
+    assert harlow.label == "negative" and -2 / 12 <= harlow.score < -0.12, harlow
+    assert brennan.label == "positive" and 0.12 < brennan.score <= 2 / 12, brennan
     assert {m.text for m in harlow.mentions} == {"John Harlow", "Harlow"}
+
+
+def test_one_polar_sentence_does_not_label_an_actor(pipeline):
+    result = pipeline.analyze("Critics accused Senator John Harlow of lying to voters and condemned his corruption. It rained all day.")
+    harlow = result.actor("John Harlow")
+    # The model reads the mention as clearly negative, but one sentence is not enough evidence.
+    assert reads(harlow.mentions[0]) == "negative" and harlow.mentions[0].score < -0.5, harlow
+    assert harlow.label == "neutral" and harlow.score == pytest.approx(harlow.mentions[0].score / 11, abs=1e-6)
+    # The headline evidence of a neutral actor is its most neutral mention (the only one here).
+    assert harlow.evidence == harlow.mentions[0]
 
 
 def test_given_actors_whole_word_case_aware_accent_blind(pipeline):
@@ -149,3 +197,20 @@ def test_tables(corpus):
     assert len(mentions) == table["mentions"].sum()
     actors = corpus.actors_frame()
     assert isinstance(actors, pd.DataFrame) and actors["mentions"].sum() == len(mentions)
+
+
+def test_hand_built_mentions_with_impossible_scores_are_refused(pipeline):
+    """Results can be rebuilt by hand (or unpickled); merging them checks the scores the rule needs."""
+    from presslens import _native
+
+    art = pipeline.analyze("Mayor Alice Brennan was praised by residents. Brennan won an award.", doc_id="d")
+    actor = art.actor("Alice Brennan")
+    m = actor.mentions[0]
+    fields = dict(text=m.text, start=m.start, end=m.end, sentence_index=m.sentence_index, sentence=m.sentence, negative=m.negative, neutral=m.neutral, positive=m.positive, score=m.score, confidence=m.confidence, doc_id=m.doc_id)
+    assert _native.corpus_analysis([art]).actors[0].score == pytest.approx(actor.score)
+    for bad in ({"score": float("nan")}, {"score": 1.5}, {"positive": -0.2}):
+        mention = presslens.MentionStance(**{**fields, **bad})
+        rebuilt_actor = presslens.ActorStance(actor.name, actor.kind, actor.score, actor.label, (mention, *actor.mentions[1:]), (), ())
+        rebuilt = presslens.Analysis(art.doc_id, art.sentences, art.summary, (rebuilt_actor,))
+        with pytest.raises(presslens.InputError, match=r"finite number in \[-1, 1\]"):
+            _native.corpus_analysis([rebuilt])
