@@ -34,6 +34,7 @@ SHAPE_NAMES = [
     "glued_next",
     "gaz_country",   # the word is a word of a country name/alias in the frozen gazetteer list
     "gaz_org",
+    "caps_sentence", # most words with letters are all caps (headlines, sports results): casing says little
 ]
 N_SHAPE = len(SHAPE_NAMES)
 
@@ -163,6 +164,9 @@ def shape_features(sentence, words, gaz_country, gaz_org):
         f[10] = i + 1 < len(words) and words[i + 1][2] == e
         f[11] = w in gaz_country
         f[12] = w in gaz_org
+    has_letter = np.array([any(is_letter(c) for c in sentence[s:e]) for _, _, s, e in words], dtype=bool)
+    caps = int((out[:, 1] > 0)[has_letter].sum()) if len(words) else 0
+    out[:, 13] = 2 * caps > int(has_letter.sum())
     return out
 
 

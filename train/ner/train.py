@@ -93,18 +93,20 @@ def init_params(rng, d_in, proj, hidden, window, n_tags, mean, std):
 TRAINED = ["w1", "b1", "w2", "b2", "w3", "b3"]
 
 
-def forward_backward(params, X, nb, y, rng, drop_in, drop_hid, window):
-    """Cross-entropy loss and gradients for a batch (nb: neighbour indices into X, -1 = none)."""
-    B, K = nb.shape
-    mask = (nb >= 0).astype(np.float32)                       # [B, K]
-    xg = X[np.where(nb >= 0, nb, 0).reshape(-1)]              # [B*K, D]
-    xn = (xg - params["in_mean"]) / params["in_std"]
+def forward_backward(params, X, idx, sid, y, rng, drop_in, drop_hid, window):
+    """Cross-entropy loss and gradients for a batch of whole sentences (idx: their word indices,
+    sentence by sentence). Each word is projected once; the window concat then gathers the
+    projections of its neighbours in the same sentence (zero rows outside it)."""
+    B = len(idx)
+    nb = neighbours_local(sid[idx], window)                   # [B, K] local indices or -1
+    K = nb.shape[1]
+    xn = (X[idx] - params["in_mean"]) / params["in_std"]
     if drop_in:
-        keep = (rng.random(xn.shape) > drop_in).astype(np.float32) / (1 - drop_in)
-        xn = xn * keep
+        xn = xn * ((rng.random(xn.shape) > drop_in).astype(np.float32) / (1 - drop_in))
     a1 = xn @ params["w1"] + params["b1"]
-    p = np.maximum(a1, 0) * mask.reshape(-1, 1)
-    z = p.reshape(B, -1)
+    p = np.maximum(a1, 0)
+    ppad = np.vstack([p, np.zeros((1, p.shape[1]), np.float32)])
+    z = ppad[np.where(nb >= 0, nb, B)].reshape(B, -1)          # [B, K*proj]
     if drop_hid:
         kz = (rng.random(z.shape) > drop_hid).astype(np.float32) / (1 - drop_hid)
         z = z * kz
@@ -129,10 +131,27 @@ def forward_backward(params, X, nb, y, rng, drop_in, drop_hid, window):
     dz = dh @ params["w2"].T
     if drop_hid:
         dz *= kz
-    dp = dz.reshape(B * K, -1) * mask.reshape(-1, 1) * (a1 > 0)
+    dz = dz.reshape(B, K, -1)
+    dp = np.zeros_like(p)
+    for k in range(K):
+        ok = nb[:, k] >= 0
+        dp[nb[ok, k]] += dz[ok, k]   # a word is the k-th neighbour of at most one word
+    dp *= a1 > 0
     g["w1"] = xn.T @ dp
     g["b1"] = dp.sum(0)
     return loss, g
+
+
+def neighbours_local(sid, window):
+    """[n, 2w+1] indices into the batch of each word's window, -1 outside its sentence."""
+    n = len(sid)
+    ar = np.arange(n)
+    out = np.empty((n, 2 * window + 1), dtype=np.int64)
+    for k, off in enumerate(range(-window, window + 1)):
+        j = ar + off
+        jj = np.clip(j, 0, n - 1)
+        out[:, k] = np.where((j >= 0) & (j < n) & (sid[jj] == sid), j, -1)
+    return out
 
 
 def logits_all(params, split, window, chunk=8192):
@@ -252,12 +271,19 @@ def main():
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
         lr = args.lr * (0.85 ** (epoch - 1))
-        perm = rng.permutation(len(tr.y))
+        order = rng.permutation(len(tr.words))
         losses = []
-        for a in range(0, len(perm), args.batch):
-            idx = perm[a:a + args.batch]
-            nb = neighbours(tr.sid, idx, args.window)
-            loss, g = forward_backward(params, tr.x, nb, tr.y[idx], rng, args.drop_in, args.drop_hid, args.window)
+        batches, cur, size = [], [], 0
+        for si in order:  # batches of whole sentences, about args.batch words each
+            cur.append(np.arange(tr.starts[si], tr.starts[si + 1]))
+            size += len(cur[-1])
+            if size >= args.batch:
+                batches.append(np.concatenate(cur))
+                cur, size = [], 0
+        if cur:
+            batches.append(np.concatenate(cur))
+        for idx in batches:
+            loss, g = forward_backward(params, tr.x, idx, tr.sid, tr.y[idx], rng, args.drop_in, args.drop_hid, args.window)
             losses.append(loss)
             step += 1
             for k in TRAINED:
