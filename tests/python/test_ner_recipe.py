@@ -13,7 +13,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "train/ner"))
-CONLL = ROOT / "../shared/data/conll2003"
+# ../shared next to the checkout (main) or next to its parent folder (a worktree under wt/).
+CONLL = next((p.resolve() for p in (ROOT / "../shared/data/conll2003", ROOT / "../../shared/data/conll2003") if p.exists()),
+             ROOT / "../shared/data/conll2003")
 
 
 def test_shipped_head_matches_its_checksum_and_size():
