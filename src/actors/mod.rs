@@ -8,6 +8,7 @@
 mod discover;
 mod lexicon;
 mod matcher;
+pub mod ner;
 pub mod tokens;
 
 use serde::Serialize;
