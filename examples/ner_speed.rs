@@ -3,7 +3,7 @@
 //! this is what entities add on top of it.
 use std::time::Instant;
 
-use _native::actors::ner::NerHead;
+use _native::NerHead;
 use ndarray::Array2;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -23,7 +23,8 @@ pub mod text;
 #[cfg(feature = "python")]
 mod python;
 
-pub use actors::{discover, find_mentions, ActorKind, ActorSpec, Matcher, Mention};
+pub use actors::ner::{words_of, Entity, EntityKind, NerHead, Tagged, Word};
+pub use actors::{actors_from_entities, discover, find_mentions, ActorKind, ActorSpec, EntitySpan, Matcher, Mention};
 pub use analysis::actor_stance::{
     aggregate_corpus, group_actors, ActorGroup, ActorRef, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE, NEGATIVE_BELOW, POSITIVE_ABOVE,
 };

@@ -8,7 +8,8 @@ use std::sync::{Arc, RwLock};
 use ndarray::Array2;
 
 use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
-use crate::actors::{self, ActorSpec, Matcher, Mention};
+use crate::actors::ner::{Entity, NerHead};
+use crate::actors::{self, ActorSpec, EntitySpan, Matcher, Mention};
 use crate::infer::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
@@ -170,6 +171,9 @@ pub struct Pipeline {
     model_files: (models::ModelFiles, models::ModelFiles),
     stance_labels: LabelIndex,
     stance_label_names: Vec<String>,
+    /// The entity recogniser on the embedding model's token states (plain weights: it crosses a
+    /// fork unharmed, unlike the engine).
+    ner: NerHead,
     engine: RwLock<Arc<Engine>>,
     /// The process that built `engine`. A `fork` copies the pipeline into a child without the
     /// threads of the rayon pool and of ONNX Runtime; any call there would wait for them forever,
@@ -273,6 +277,7 @@ impl Pipeline {
             model_files,
             stance_labels,
             stance_label_names,
+            ner: NerHead::bundled()?,
             engine: RwLock::new(Arc::new(engine)),
             pid: AtomicU32::new(std::process::id()),
         })
@@ -350,16 +355,30 @@ impl Pipeline {
     /// selection per article. Returns each article's document and picks (in document order).
     pub fn summarize_many<S: AsRef<str> + Sync>(&self, texts: &[S], budget: Budget) -> Result<Vec<ArticleSummary>> {
         let budget = check_budget(budget)?;
+        let docs = self.segment_all(texts)?;
+        let embeddings = self.embed(&self.read_sentences(&docs))?;
+        Ok(self.summarize_documents(docs, &embeddings, budget))
+    }
+
+    fn segment_all<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Result<Vec<Document>> {
+        Ok(self.engine()?.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect()))
+    }
+
+    /// The sentences of each document that summaries and actors read (the first
+    /// `max_article_sentences`), all documents one after the other.
+    fn read_sentences<'d>(&self, docs: &'d [Document]) -> Vec<&'d str> {
         let cap = self.options.max_article_sentences;
-        let docs: Vec<Document> = self.engine()?.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
-        let read = |d: &Document| d.sentences.len().min(cap);
-        let all: Vec<&str> = docs.iter().flat_map(|d| d.sentences[..read(d)].iter().map(|s| s.text.as_str())).collect();
-        let embeddings = self.embed(&all)?;
+        docs.iter().flat_map(|d| d.sentences.iter().take(cap).map(|s| s.text.as_str())).collect()
+    }
+
+    /// Picks per document from the embeddings of their read sentences (rows in document order).
+    fn summarize_documents(&self, docs: Vec<Document>, embeddings: &Array2<f32>, budget: Budget) -> Vec<ArticleSummary> {
+        let cap = self.options.max_article_sentences;
         let weights = SummaryWeights::default();
         let mut offset = 0;
         let mut out = Vec::with_capacity(docs.len());
         for document in docs {
-            let n = read(&document);
+            let n = document.sentences.len().min(cap);
             let rows = embeddings.slice(ndarray::s![offset..offset + n, ..]);
             let sentences: Vec<&text::Sentence> = document.sentences[..n].iter().collect();
             let picks = summarize::summarize_document(&sentences, rows, budget, &weights);
@@ -367,7 +386,20 @@ impl Pipeline {
             let truncated = document.sentences.len() > n;
             out.push(ArticleSummary { document, picks, truncated });
         }
-        Ok(out)
+        out
+    }
+
+    /// Embeddings of `sentences` and, from the same encoder pass, the entities of each (byte
+    /// offsets into that sentence).
+    fn embed_and_tag(&self, sentences: &[&str]) -> Result<(Array2<f32>, Vec<Vec<Entity>>)> {
+        let engine = self.engine()?;
+        let (embeddings, tagged) = engine.pool.install(|| {
+            engine.embedder.embed_with_states(sentences, self.options.batch_size, |text, encoding, states| {
+                self.ner.tag(text, states, encoding.get_offsets(), encoding.get_word_ids()).map_err(|e| e.to_string())
+            })
+        })?;
+        let entities: std::result::Result<Vec<Vec<Entity>>, String> = tagged.into_iter().collect();
+        Ok((embeddings, entities.map_err(|reason| Error::inference("entity recogniser", reason))?))
     }
 
     /// One summary across articles; picks index into the concatenated sentences of `docs`.
@@ -392,21 +424,46 @@ impl Pipeline {
     /// article's actors are discovered in that article alone (so a result never depends on the
     /// other articles in the batch); otherwise the given actors are looked for everywhere.
     pub fn analyze_many<S: AsRef<str> + Sync>(&self, texts: &[S], actors: Option<&[ActorSpec]>, budget: Budget) -> Result<Vec<ArticleAnalysis>> {
-        let summarized = self.summarize_many(texts, budget)?;
+        let budget = check_budget(budget)?;
+        let docs = self.segment_all(texts)?;
+        let sentences = self.read_sentences(&docs);
+        // Discovery reads the entities off the encoder pass that the summaries need anyway.
+        let (embeddings, entities) = match actors {
+            Some(_) => (self.embed(&sentences)?, Vec::new()),
+            None => self.embed_and_tag(&sentences)?,
+        };
+        let summarized = self.summarize_documents(docs, &embeddings, budget);
         let given = actors.map(Matcher::new);
         let cap = self.options.max_article_sentences;
         let engine = self.engine()?;
+        let mut first_sentence = Vec::with_capacity(summarized.len());
+        let mut offset = 0;
+        for article in &summarized {
+            first_sentence.push(offset);
+            offset += article.document.sentences.len().min(cap);
+        }
         let found: Vec<(Vec<ActorSpec>, Vec<Mention>)> = engine.pool.install(|| {
             summarized
                 .par_iter()
-                .map(|article| {
+                .zip(&first_sentence)
+                .map(|(article, &first)| {
                     let sentences = &article.document.sentences[..article.document.sentences.len().min(cap)];
                     match (actors, &given) {
                         (Some(specs), Some(matcher)) => (specs.to_vec(), actors::find_mentions(sentences, matcher)),
                         _ => {
-                            let specs = actors::discover(sentences);
-                            let mentions = actors::find_mentions(sentences, &Matcher::new(&specs));
-                            (specs, mentions)
+                            let spans: Vec<EntitySpan> = sentences
+                                .iter()
+                                .enumerate()
+                                .flat_map(|(i, sentence)| {
+                                    entities.get(first + i).into_iter().flatten().map(move |e| EntitySpan {
+                                        sentence: i,
+                                        start: sentence.start + e.start,
+                                        end: sentence.start + e.end,
+                                        kind: e.kind,
+                                    })
+                                })
+                                .collect();
+                            actors::actors_from_entities(sentences, &spans)
                         }
                     }
                 })

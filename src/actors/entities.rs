@@ -124,6 +124,8 @@ struct Group {
 pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Vec<ActorSpec>, Vec<Mention>) {
     let lex = lexicon();
     let readable = |i: usize| sentences.get(i).filter(|s| s.kind != SentenceKind::Headline);
+    let spans: Vec<EntitySpan> = spans.iter().flat_map(|span| split_span(lex, sentences, span)).collect();
+    let spans = spans.as_slice();
     let surfaces: Vec<Surface> = spans
         .iter()
         .enumerate()
@@ -198,9 +200,14 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
         // The full name mentioned most recently before this one, else the first one after.
         let before = owners.iter().filter(|&&(f, _)| surfaces[f].start < s.start).max_by_key(|&&(f, _)| surfaces[f].start);
         let chosen = before.or_else(|| owners.iter().min_by_key(|&&(f, _)| surfaces[f].start)).map(|&(_, g)| g);
-        match chosen {
-            Some(g) => groups[g].members.push(i),
-            None => {
+        let metonym = gazetteer_entry(lex, &s.text).filter(|e| e.kind == ActorKind::Country && s.title.is_none());
+        match (chosen, metonym) {
+            (Some(g), _) => groups[g].members.push(i),
+            // "Washington" tagged as a person, with no full name it could be the surname of.
+            (None, Some(entry)) => {
+                join(format!("gazetteer:{}", entry.name), entry.kind, Some(entry.name.clone()), i, &mut groups);
+            }
+            (None, None) => {
                 // A surname alone, or a surname whose title rules out every full name: keep the
                 // title in the key so "Mrs Howard" stays apart from "Howard".
                 let key = match wanted.zip(s.title.as_deref()) {
@@ -211,6 +218,8 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
             }
         }
     }
+
+    merge_names_mistyped_as_organisations(&surfaces, &mut groups);
 
     let mut specs = Vec::new();
     let mut mentions = Vec::new();
@@ -243,11 +252,70 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     (specs, mentions)
 }
 
-/// "Pernod" joins "Pernod Ricard", "NHS" joins "National Health Service": a one-word organisation
-/// joins the one longer organisation that it starts or whose initials it is.
+/// Entity spans as the model gave them, cut where they hold more than one name: at commas and
+/// semicolons ("Iran, China"), and at hyphens between gazetteer names ("US-Venezuela").
+fn split_span(lex: &Lexicon, sentences: &[Sentence], span: &EntitySpan) -> Vec<EntitySpan> {
+    let Some(text) = sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?)) else {
+        return vec![*span];
+    };
+    let hyphenated = text.contains('-') && gazetteer_entry(lex, text).is_none() && text.split('-').all(|part| gazetteer_entry(lex, part.trim()).is_some());
+    let mut parts = Vec::new();
+    let mut begin = 0;
+    for (at, c) in text.char_indices() {
+        if c == ',' || c == ';' || (hyphenated && c == '-') {
+            parts.push((begin, at));
+            begin = at + c.len_utf8();
+        }
+    }
+    parts.push((begin, text.len()));
+    parts
+        .into_iter()
+        .filter_map(|(a, b)| {
+            let piece = &text[a..b];
+            let lead = piece.len() - piece.trim_start().len();
+            let trimmed = piece.trim();
+            (!trimmed.is_empty()).then(|| EntitySpan { start: span.start + a + lead, end: span.start + a + lead + trimmed.len(), ..*span })
+        })
+        .collect()
+}
+
+/// An organisation or place that is a person's name in this article ("the Donald Trump
+/// administration" tagged as an organisation, "Maduro" as one): the model confused the type, the
+/// reader does not.
+fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut Vec<Group>) {
+    let people: Vec<(usize, Vec<String>)> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.kind == ActorKind::Person)
+        .filter_map(|(i, g)| g.members.iter().map(|&m| &surfaces[m].words).max_by_key(|w| w.len()).map(|w| (i, w.clone())))
+        .collect();
+    let mut moves = Vec::new();
+    for (i, group) in groups.iter().enumerate().filter(|(_, g)| g.canonical.is_none() && matches!(g.kind, ActorKind::Organization | ActorKind::Place)) {
+        let words = &surfaces[group.members[0]].words;
+        let owners: Vec<usize> = people.iter().filter(|(_, full)| full == words || (words.len() == 1 && full.len() > 1 && full.last() == words.last())).map(|(p, _)| *p).collect();
+        if let [owner] = owners.as_slice() {
+            moves.push((i, *owner));
+        }
+    }
+    for (from, to) in moves {
+        let members = std::mem::take(&mut groups[from].members);
+        groups[to].members.extend(members);
+    }
+    groups.retain(|g| !g.members.is_empty());
+}
+
+/// "Pernod" joins "Pernod Ricard", "NHS" joins "National Health Service", "Pacific" joins "Pacific
+/// Ocean": a one-word organisation or place joins the one longer name of its kind that it starts or
+/// whose initials it is.
 fn merge_short_organisation_names(surfaces: &[Surface], groups: &mut Vec<Group>) {
+    for kind in [ActorKind::Organization, ActorKind::Place] {
+        merge_short_names(surfaces, groups, kind);
+    }
+}
+
+fn merge_short_names(surfaces: &[Surface], groups: &mut Vec<Group>, kind: ActorKind) {
     let names: Vec<(usize, String)> =
-        groups.iter().enumerate().filter(|(_, g)| g.kind == ActorKind::Organization && g.canonical.is_none()).map(|(i, g)| (i, surfaces[g.members[0]].text.clone())).collect();
+        groups.iter().enumerate().filter(|(_, g)| g.kind == kind && g.canonical.is_none()).map(|(i, g)| (i, surfaces[g.members[0]].text.clone())).collect();
     let mut moves: Vec<(usize, usize)> = Vec::new();
     for (short, text) in &names {
         if text.split_whitespace().count() != 1 {
@@ -343,13 +411,48 @@ mod tests {
         );
         let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, ["Jack Straw", "Michael Howard", "London", "Mrs Howard", "National Health Service", "Northern Ireland Assembly"]);
+        // A capital stands for its country (the gazetteer's metonyms); the acronym joins its long form.
+        assert_eq!(names, ["Jack Straw", "Michael Howard", "United Kingdom", "National Health Service", "Mrs Howard", "Northern Ireland Assembly"]);
         let straw = &actors[0];
         assert_eq!(straw.role.as_deref(), Some("foreign secretary"));
         let count = |actor: usize| mentions.iter().filter(|m| m.actor == actor).count();
-        assert_eq!((count(0), count(1), count(3), count(4)), (2, 2, 1, 2), "{mentions:?}");
-        assert_eq!(actors[2].kind, ActorKind::Place);
+        assert_eq!((count(0), count(1), count(3), count(4)), (2, 2, 2, 1), "{mentions:?}");
+        assert_eq!(actors[2].kind, ActorKind::Country);
         assert!(!names.contains(&"Ireland"), "a name inside a longer entity is not a mention of something else");
+    }
+
+    #[test]
+    fn joined_spans_are_cut_and_mistyped_names_rejoin_their_person() {
+        use EntityKind::*;
+        let text = "Nicolas Maduro met envoys from Iran, China and Russia. The Maduro camp and US-Venezuela talks went on. Washington said no.";
+        let doc = segment(text);
+        let spans = spans_for(
+            text,
+            &doc,
+            &[("Nicolas Maduro", Person), ("Iran, China", Location), ("Russia", Location), ("Maduro", Organization), ("US-Venezuela", Location), ("Washington", Person)],
+        );
+        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
+        let got: Vec<(&str, ActorKind)> = actors.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Nicolas Maduro", ActorKind::Person),
+                ("Iran", ActorKind::Country),
+                ("China", ActorKind::Country),
+                ("Russia", ActorKind::Country),
+                ("United States", ActorKind::Country),
+                ("Venezuela", ActorKind::Country),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_place_outside_the_gazetteer_is_a_place() {
+        use EntityKind::*;
+        let text = "Protesters gathered in Springfield on Monday.";
+        let doc = segment(text);
+        let (actors, _) = actors_from_entities(&doc.sentences, &spans_for(text, &doc, &[("Springfield", Location)]));
+        assert_eq!((actors[0].name.as_str(), actors[0].kind), ("Springfield", ActorKind::Place));
     }
 
     #[test]

@@ -74,7 +74,7 @@ mod tests {
         let us = lex.gazetteer.iter().find(|e| e.name == "United States").map(|e| e.aliases.clone()).unwrap_or_default();
         assert!(us.contains(&"Washington".to_owned()) && us.contains(&"U.S.".to_owned()));
         assert!(lex.gazetteer.iter().any(|e| e.name == "Venezuela" && e.aliases.contains(&"Caracas".to_owned())));
-        assert_eq!(lex.titles[0].len(), 3, "longest titles first: {:?}", lex.titles[0]);
+        assert!(lex.titles.windows(2).all(|w| w[0].len() >= w[1].len()), "longest titles first");
         assert!(lex.not_actors.contains("january") && lex.organisation_words.contains("department"));
     }
 }

@@ -6,6 +6,7 @@
 //! teasers for other stories as the story's own title.
 
 mod discover;
+mod entities;
 mod lexicon;
 mod matcher;
 pub mod ner;
@@ -14,6 +15,7 @@ pub mod tokens;
 use serde::Serialize;
 
 pub use discover::discover;
+pub use entities::{actors_from_entities, EntitySpan};
 pub use matcher::{find_mentions, Matcher};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

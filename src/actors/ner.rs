@@ -627,7 +627,7 @@ mod tests {
     fn rust_tokenizer_gives_the_fixture_encodings() {
         let models = std::env::var("PRESSLENS_MODELS").expect("set PRESSLENS_MODELS to the shared models folder");
         let path = PathBuf::from(models).join("minilm-l6-v2/tokenizer.json");
-        let tok = crate::tokenize::TextTokenizer::from_file(&path, 256, crate::tokenize::Truncation::Single).unwrap();
+        let tok = crate::infer::tokenize::TextTokenizer::from_file(&path, 256, crate::infer::tokenize::Truncation::Single).unwrap();
         for c in cases() {
             let enc = tok.encode_texts(&[c.sentence.as_str()]).unwrap().remove(0);
             assert_eq!(enc.get_offsets(), &c.offsets[..], "{}", c.sentence);

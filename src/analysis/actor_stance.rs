@@ -554,7 +554,7 @@ mod tests {
 
     fn actor(name: &str, kind: ActorKind, mentions: Vec<ScoredMention>) -> ActorStance {
         let score = stance_score(mentions.iter().map(|m| (m.mention.sentence, m.score)));
-        ActorStance { name: name.into(), kind, score, label: StanceLabel::from_score(score), mentions, positive_evidence: Vec::new(), negative_evidence: Vec::new() }
+        ActorStance { name: name.into(), kind, role: None, score, label: StanceLabel::from_score(score), mentions, positive_evidence: Vec::new(), negative_evidence: Vec::new() }
     }
 
     #[test]
