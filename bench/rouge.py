@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON here")
     parser.add_argument("--no-oracle", action="store_true")
     parser.add_argument("--int8", action="store_true", help="also score presslens with precision='int8' (the quality side of the int8 trade-off)")
-    parser.add_argument("--systems", nargs="+", default=None, help="score only these systems (e.g. presslens 'presslens int8')")
+    parser.add_argument("--systems", nargs="+", default=None, help="score only these systems (e.g. presslens 'presslens int8'; 'none' for the research rows and the oracle only)")
     parser.add_argument("--budgets", nargs="+", default=list(BUDGETS), choices=BUDGETS)
     parser.add_argument("--cv", action="store_true", help="cross-category tuning of the research scorer (needs exactly two categories)")
     parser.add_argument("--cache", type=Path, default=Path("/work/cache/summ"), help="sentence embeddings and peer picks are cached here")
@@ -485,8 +485,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, scores in rows.items():
                 results.setdefault(category, {}).setdefault(budget, {})[name] = scores
             print_table(f"{category}, k = {budget}", rows)
-    args.cache.mkdir(parents=True, exist_ok=True)
-    peer_cache_path.write_text(json.dumps(peer_cache))
+            args.cache.mkdir(parents=True, exist_ok=True)
+            peer_cache_path.write_text(json.dumps(peer_cache))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0
