@@ -108,7 +108,9 @@ class Summary(_Result):
 
 @final
 class CorpusSentence(_Result):
-    def __new__(cls, text: str, start: int, end: int, index: int, score: float, doc_id: Hashable | None, sources: tuple[Hashable, ...]) -> CorpusSentence: ...
+    def __new__(
+        cls, text: str, start: int, end: int, index: int, score: float, doc_id: Hashable | None, sources: tuple[Hashable, ...], source_sentences: tuple[Sentence, ...]
+    ) -> CorpusSentence: ...
     @property
     def text(self) -> str: ...
     @property
@@ -123,6 +125,8 @@ class CorpusSentence(_Result):
     def doc_id(self) -> Hashable | None: ...
     @property
     def sources(self) -> tuple[Hashable, ...]: ...
+    @property
+    def source_sentences(self) -> tuple[Sentence, ...]: ...
 
 @final
 class CorpusSummary(_Result):

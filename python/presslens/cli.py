@@ -232,7 +232,7 @@ def cmd_summarize(args: argparse.Namespace) -> None:
                     also = f" (also: {', '.join(map(str, s.sources))})" if s.sources else ""
                     out.write(f"- {_one_line(s.text)} [{s.doc_id}]{also}\n")
         elif args.format == "json":
-            corpus_rows = None if corpus is None else [{**s.to_dict(), "sources": list(s.sources)} for s in corpus.sentences]
+            corpus_rows = None if corpus is None else [{**s.to_dict(), "sources": list(s.sources), "source_sentences": [x.text for x in s.source_sentences]} for s in corpus.sentences]
             json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         elif args.format == "jsonl":

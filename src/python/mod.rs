@@ -123,17 +123,33 @@ impl PyPipeline {
             let s = flat[pick.sentence];
             let doc = doc_of[pick.sentence];
             let (start, end) = CharOffsets::new(&texts[doc]).span(s.start, s.end);
-            // One entry per other article, in order of appearance.
+            // One entry per other article, in order of appearance, with its own sentence.
             let mut source_docs: Vec<usize> = Vec::new();
+            let mut source_sentences = Vec::new();
             for &d in &pick.duplicates {
                 if doc_of[d] != doc && !source_docs.contains(&doc_of[d]) {
                     source_docs.push(doc_of[d]);
+                    let other = flat[d];
+                    let (start, end) = CharOffsets::new(&texts[doc_of[d]]).span(other.start, other.end);
+                    source_sentences.push(Py::new(
+                        py,
+                        results::Sentence { text: other.text.clone(), start, end, index: other.index, paragraph: other.paragraph, kind: other.kind.as_str().to_owned() },
+                    )?);
                 }
             }
             let sources = PyTuple::new(py, source_docs.iter().map(|&d| ids[d].as_ref().map_or_else(|| py.None(), |id| id.clone_ref(py))))?.unbind();
             sentences.push(Py::new(
                 py,
-                results::CorpusSentence { text: s.text.clone(), start, end, index: s.index, score: pick.score, doc_id: clone_id(py, &ids[doc]), sources },
+                results::CorpusSentence {
+                    text: s.text.clone(),
+                    start,
+                    end,
+                    index: s.index,
+                    score: pick.score,
+                    doc_id: clone_id(py, &ids[doc]),
+                    sources,
+                    source_sentences: PyTuple::new(py, source_sentences)?.unbind(),
+                },
             )?);
         }
         Ok(results::CorpusSummary { sentences: PyList::new(py, sentences)?.unbind() })

@@ -174,8 +174,11 @@ result_class! {
         score: f32,
         /// Id of the article the sentence is taken from.
         doc_id: Option<Py<PyAny>>,
-        /// Ids of other articles that say nearly the same (corroborating sources).
+        /// Ids of the other articles that report the same event or claim (corroborating sources).
         sources: Py<PyTuple>,
+        /// For each source, the sentence of that article that reports it (a `Sentence`, offsets
+        /// into that article's text).
+        source_sentences: Py<PyTuple>,
     }
 }
 

@@ -98,3 +98,43 @@ def test_summarize_cli_on_seeds():
     payload = json.loads(as_json.stdout)
     assert [len(a["sentences"]) for a in payload["articles"]] == [3] * 5
     assert len(payload["corpus"]) == 5
+
+
+# Issue 20: one bullet per event across articles.
+MADURO_001 = "expressed willingness to engage in negotiations"  # seed 001's lead ...
+MADURO_003 = "open to holding talks with the United States"  # ... and seed 003's, in other words
+
+
+def test_corpus_paraphrases_share_one_bullet_with_every_outlet_as_a_source(pipeline, seed_texts):
+    ids = list(seed_texts)
+    corpus = pipeline.summarize_corpus(list(seed_texts.values()), ids, max_sentences=5)
+    assert len(corpus) == 5
+    maduro = [s for s in corpus.sentences if MADURO_001 in s.text or MADURO_003 in s.text]
+    assert len(maduro) == 1, [s.text for s in corpus.sentences]
+    bullet = maduro[0]
+    outlets = {bullet.doc_id, *bullet.sources}
+    assert {"001_c9976f1908a870ae", "003_d49cd9575a84373e"} <= outlets, "the other outlet's paraphrase is listed as a source"
+    for s in corpus.sentences:
+        assert s.doc_id not in s.sources, "a bullet's own article is not its source"
+        assert len(set(s.sources)) == len(s.sources)
+    covered = {s.doc_id for s in corpus.sentences} | {d for s in corpus.sentences for d in s.sources}
+    assert covered == set(ids), "every outlet appears, as a bullet or as a source"
+    # Each source comes with the sentence of that article that reports the event, offsets included.
+    texts = dict(seed_texts)
+    for s in corpus.sentences:
+        assert len(s.source_sentences) == len(s.sources)
+        for source, sentence in zip(s.sources, s.source_sentences):
+            assert texts[source][sentence.start : sentence.end] == sentence.text
+    other = dict(zip(bullet.sources, bullet.source_sentences))
+    paraphrase = other.get("003_d49cd9575a84373e") or other.get("001_c9976f1908a870ae")
+    assert paraphrase is not None and (MADURO_001 in paraphrase.text or MADURO_003 in paraphrase.text), "the source sentence is the paraphrase"
+
+
+def test_corpus_budget_and_no_caption_remnants(pipeline, seed_texts):
+    texts = list(seed_texts.values())
+    for k in (0, 1, 3, 5):
+        assert len(pipeline.summarize_corpus(texts, max_sentences=k)) == k
+    chosen = [s.text for s in pipeline.summarize_corpus(texts, max_sentences=8).sentences]
+    chosen += [s.text for summary in pipeline.summarize_many(texts) for s in summary.sentences]
+    for text in chosen:
+        assert "pictured below" not in text and "highlighted below" not in text, text
