@@ -38,16 +38,16 @@ lint: develop
 	cargo fmt --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy --features python --all-targets -- -D warnings
-	$(BIN)/ruff check python tests/python bench
-	$(BIN)/ruff format --check python tests/python bench
+	$(BIN)/ruff check python tests/python bench train
+	$(BIN)/ruff format --check python tests/python bench train
 	$(BIN)/mypy
 	$(BIN)/python -m mypy.stubtest presslens._native --mypy-config-file pyproject.toml --allowlist .mypy-stubtest-allowlist
 
 # Rewrite the tree in the project's style (rustfmt.toml, [tool.ruff]).
 format: $(BIN)/maturin
 	cargo fmt
-	$(BIN)/ruff check --fix python tests/python bench
-	$(BIN)/ruff format python tests/python bench
+	$(BIN)/ruff check --fix python tests/python bench train
+	$(BIN)/ruff format python tests/python bench train
 
 clean:
 	rm -rf $(VENV) target

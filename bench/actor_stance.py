@@ -101,7 +101,9 @@ def parity(data: dict, params) -> dict:
             reads = [mention_label(m["probabilities"]) for m in mentions]
             expected = (reads.count("positive"), reads.count("negative"))
             if expected != (c["positive_mentions"], c["negative_mentions"]):
-                mismatches.append(f"seeds corpus {c['name']}: presslens polar mentions {(c['positive_mentions'], c['negative_mentions'])}, rule.mention_label {expected}")
+                mismatches.append(
+                    f"seeds corpus {c['name']}: presslens polar mentions {(c['positive_mentions'], c['negative_mentions'])}, rule.mention_label {expected}"
+                )
     return {"actors_checked": checked, "polar_counts_checked": polar_checked, "max_abs_score_diff": worst, "mismatches": mismatches}
 
 
@@ -118,12 +120,21 @@ def seeds_table(seeds: dict, params, before: dict | None) -> list[dict]:
             before_score, before_label = (prev["score"], prev["label"]) if prev else (None, None)
         else:
             before_score, before_label = previous_rule(mentions)
-        out.append({
-            "name": c["name"], "kind": c["kind"], "mentions": c["mentions"], "articles": len(c["articles"]), "sentences": len(ev),
-            "before_score": before_score, "before_label": before_label, "score": c["score"], "label": c["label"],
-            "net_evidence": sum(s for s, _ in ev),
-            "polar_mentions": (c.get("positive_mentions"), c.get("negative_mentions")),
-        })
+        out.append(
+            {
+                "name": c["name"],
+                "kind": c["kind"],
+                "mentions": c["mentions"],
+                "articles": len(c["articles"]),
+                "sentences": len(ev),
+                "before_score": before_score,
+                "before_label": before_label,
+                "score": c["score"],
+                "label": c["label"],
+                "net_evidence": sum(s for s, _ in ev),
+                "polar_mentions": (c.get("positive_mentions"), c.get("negative_mentions")),
+            }
+        )
     return out
 
 
@@ -140,7 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     before = json.loads(args.before.read_text()) if args.before else None
     params = load_params()
     rows = load_dev()
-    results: dict = {"params": params.as_dict(), "presslens_version": data["presslens_version"], "before": str(args.before) if args.before else "previous rule recomputed", "dropped_aliases": data["dropped_aliases"]}
+    results: dict = {
+        "params": params.as_dict(),
+        "presslens_version": data["presslens_version"],
+        "before": str(args.before) if args.before else "previous rule recomputed",
+        "dropped_aliases": data["dropped_aliases"],
+    }
     agreed = sum(a["agreed"] for r in rows for a in r["actors"])
     total = sum(len(r["actors"]) for r in rows)
     print(f"dev set: {len(rows)} articles, {total} actors, {agreed} agreed (gold); presslens {data['presslens_version']}")
@@ -149,12 +165,16 @@ def main(argv: list[str] | None = None) -> int:
     gold = {m: [g["stance"] for _, g, _ in its] for m, its in items.items()}
     folds = {m: np.array([fold_of(i) for i, _, _ in its]) for m, its in items.items()}
     evidence = {m: [sentence_evidence(article_mentions(a)) for _, _, a in its] for m, its in items.items()}
-    _, labelled = out_of_fold(evidence["given"], gold["given"], folds["given"], FAMILIES[params_family()], [(evidence[m], folds[m]) for m in ("discovered", "given")])
+    _, labelled = out_of_fold(
+        evidence["given"], gold["given"], folds["given"], FAMILIES[params_family()], [(evidence[m], folds[m]) for m in ("discovered", "given")]
+    )
     oof = dict(zip(("discovered", "given"), labelled))
     for mode, its in items.items():
         title = "discovery (actors=None)" if mode == "discovered" else "given actors (actors= annotated names + name aliases)"
         print(f"\n### {title}: {len(its)} of {agreed} agreed actors found\n")
-        print("| system | accuracy | macro-F1 | negative P/R/F1 | neutral P/R/F1 | positive P/R/F1 | confusion (rows gold neg/neu/pos, cols predicted) |\n| --- | ---: | ---: | --- | --- | --- | --- |")
+        print(
+            "| system | accuracy | macro-F1 | negative P/R/F1 | neutral P/R/F1 | positive P/R/F1 | confusion (rows gold neg/neu/pos, cols predicted) |\n| --- | ---: | ---: | --- | --- | --- | --- |"
+        )
         g = gold[mode]
         res = {
             "all neutral": print_system("all neutral", g, ["neutral"] * len(g)),
@@ -167,26 +187,40 @@ def main(argv: list[str] | None = None) -> int:
 
     check = parity(data, params)
     results["parity"] = check
-    print(f"\nparity, shipped build vs rule.py: {check['actors_checked']} actor scores/labels and {check['polar_counts_checked']} corpus polar counts checked, "
-          f"max |score diff| {check['max_abs_score_diff']:.2e}, {len(check['mismatches'])} mismatches")
+    print(
+        f"\nparity, shipped build vs rule.py: {check['actors_checked']} actor scores/labels and {check['polar_counts_checked']} corpus polar counts checked, "
+        f"max |score diff| {check['max_abs_score_diff']:.2e}, {len(check['mismatches'])} mismatches"
+    )
     for line in check["mismatches"]:
         print(f"  {line}")
 
     table = seeds_table(data["seeds"], params, before)
     source = f"before = {args.before}" if args.before else "before = previous rule recomputed on the shipped mentions"
     print(f"\n### seeds: corpus actors (analyze_many on the five seeds -> corpus.actors); {source}, after = shipped build\n")
-    print("| actor | kind | mentions | articles | sentences | before score | before label | after score | after label | net sentence evidence | polar mentions +/- |\n| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |")
+    print(
+        "| actor | kind | mentions | articles | sentences | before score | before label | after score | after label | net sentence evidence | polar mentions +/- |\n| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |"
+    )
     for t in table:
         mark = " **changed**" if t["label"] != t["before_label"] else ""
         b = f"{t['before_score']:+.3f}" if t["before_score"] is not None else "-"
-        print(f"| {t['name']} | {t['kind']} | {t['mentions']} | {t['articles']} | {t['sentences']} | {b} | {t['before_label'] or '-'} | {t['score']:+.3f} | {t['label']}{mark} | {t['net_evidence']:+.2f} | {t['polar_mentions'][0]} / {t['polar_mentions'][1]} |")
+        print(
+            f"| {t['name']} | {t['kind']} | {t['mentions']} | {t['articles']} | {t['sentences']} | {b} | {t['before_label'] or '-'} | {t['score']:+.3f} | {t['label']}{mark} | {t['net_evidence']:+.2f} | {t['polar_mentions'][0]} / {t['polar_mentions'][1]} |"
+        )
     results["seeds"] = table
     changed = []
     for name, doc in zip(data["seeds"]["files"], data["seeds"]["articles"]):
         for a in doc["actors"]:
             old_score, old_label = previous_rule(a["mentions"])
             if old_label != a["label"]:
-                changed.append({"article": name, "name": a["name"], "mentions": len(a["mentions"]), "previous": f"{old_label} {old_score:+.3f}", "shipped": f"{a['label']} {a['score']:+.3f}"})
+                changed.append(
+                    {
+                        "article": name,
+                        "name": a["name"],
+                        "mentions": len(a["mentions"]),
+                        "previous": f"{old_label} {old_score:+.3f}",
+                        "shipped": f"{a['label']} {a['score']:+.3f}",
+                    }
+                )
     n_actors = sum(len(doc["actors"]) for doc in data["seeds"]["articles"])
     print(f"\nseeds, per article: {len(changed)} of {n_actors} article-level actor labels differ between the previous rule and the shipped build")
     for c in changed:

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+
 import presslens
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,7 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     t_peer, e_peer = timed(peer.embed, texts, args.runs)
     agreement = float((e_ours * e_peer).sum(1).min())
     print(f"{len(texts)} sentences from {args.corpus}, {args.threads} threads, batch {args.batch_size}, median of {args.runs} runs")
-    print(f"| pipeline | seconds | sentences/s |\n| --- | ---: | ---: |")
+    print("| pipeline | seconds | sentences/s |\n| --- | ---: | ---: |")
     print(f"| presslens | {t_ours:.3f} | {len(texts) / t_ours:.0f} |")
     print(f"| python onnxruntime + tokenizers | {t_peer:.3f} | {len(texts) / t_peer:.0f} |")
     print(f"ratio presslens / python: {t_peer / t_ours:.2f}x; min cosine between the two: {agreement:.6f}")

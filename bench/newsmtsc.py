@@ -97,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {name} | {len(rows)} | {system} | {accuracy(gold, predicted):.4f} | {macro_f1(gold, predicted):.4f} |")
         agree = float(np.mean(np.array(systems["presslens"]) == np.array(systems["python reference"])))
         results[name]["label_agreement"] = agree
-        print(f"| {name} | | presslens vs reference: labels agree {agree:.4f}, max |Δp| {results[name]['max_abs_prob_diff']:.2e}, {len(rows) / elapsed:.0f} mentions/s | | |")
+        print(
+            f"| {name} | | presslens vs reference: labels agree {agree:.4f}, max |Δp| {results[name]['max_abs_prob_diff']:.2e}, {len(rows) / elapsed:.0f} mentions/s | | |"
+        )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

@@ -70,7 +70,7 @@ def race(systems: dict, runs: int, warm_ups: dict | None = None) -> tuple[dict, 
     seconds: dict = {name: [] for name in names}
     results: dict = {}
     for round_ in range(runs):
-        for name in names[round_ % len(names):] + names[: round_ % len(names)]:
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
             started = time.perf_counter()
             results[name] = systems[name]()
             seconds[name].append(time.perf_counter() - started)
@@ -121,7 +121,10 @@ def dask_throughput(texts: list[str], models: Path) -> dict[str, float]:
     frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
     out = {}
     for workers in (1, 2):
-        with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster, Client(cluster) as client:
+        with (
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None) as cluster,
+            Client(cluster) as client,
+        ):
             with dask.config.set({"dataframe.convert-string": False}):
                 ddf = dd.from_pandas(frame, npartitions=8)
             pipeline = presslens.Pipeline(models, threads=2 // workers)  # cores // worker threads, as analyze() derives
@@ -162,7 +165,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=8, help="for presslens and the plain pipeline alike (8 is fastest for both here)")
     parser.add_argument("--stream", type=int, default=1000, help="articles to stream for the RSS figure (0: skip)")
     parser.add_argument("--models", type=Path, default=Path(os.environ.get("PRESSLENS_MODELS", ROOT.parent / "shared" / "models")))
-    parser.add_argument("--stream-only", action="store_true", help="only the streaming RSS figure (it takes long; its absolute numbers do not depend on the other runs)")
+    parser.add_argument(
+        "--stream-only", action="store_true", help="only the streaming RSS figure (it takes long; its absolute numbers do not depend on the other runs)"
+    )
     parser.add_argument("--dask", action="store_true", help="also time presslens.dask on a LocalCluster of 1 and 2 workers")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -182,7 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     int8 = presslens.Pipeline(args.models, threads=args.threads, batch_size=args.batch_size, precision="int8")
     plain_embed = PlainPython(args.models / "minilm-l6-v2", args.threads, args.batch_size, 256, pair=False)
     plain_stance = PlainPython(args.models / "stance-minilm-l6", args.threads, args.batch_size, 128, pair=True)
-    results: dict = {"articles": len(texts), "embed_articles": args.embed_articles, "sentences": len(sentences), "distinct_sentences": len(set(sentences)), "threads": args.threads, "lanes": fp32.lanes, "runs": args.runs}
+    results: dict = {
+        "articles": len(texts),
+        "embed_articles": args.embed_articles,
+        "sentences": len(sentences),
+        "distinct_sentences": len(set(sentences)),
+        "threads": args.threads,
+        "lanes": fp32.lanes,
+        "runs": args.runs,
+    }
 
     # Embeddings: all systems in the same rounds (see race)
     warm = sentences[:256]  # warming up on a slice: the full set takes minutes per pass
@@ -192,7 +205,12 @@ def main(argv: list[str] | None = None) -> int:
         "presslens fp32, lanes=1": lambda: one_lane.embed(sentences),
         "presslens int8": lambda: int8.embed(sentences),
     }
-    warm_ups = {PLAIN: lambda: plain_embed.embed(warm), "presslens fp32": lambda: fp32.embed(warm), "presslens fp32, lanes=1": lambda: one_lane.embed(warm), "presslens int8": lambda: int8.embed(warm)}
+    warm_ups = {
+        PLAIN: lambda: plain_embed.embed(warm),
+        "presslens fp32": lambda: fp32.embed(warm),
+        "presslens fp32, lanes=1": lambda: one_lane.embed(warm),
+        "presslens int8": lambda: int8.embed(warm),
+    }
     try:
         st_encode = sentence_transformers_encoder(args.threads, args.batch_size)
         systems[ST] = lambda: st_encode(sentences)
@@ -250,7 +268,9 @@ def main(argv: list[str] | None = None) -> int:
         samples, seconds = stream_rss(texts, args.stream, 50, str(args.models), args.threads, "fp32")
         results["stream"] = {"articles": args.stream, "seconds": seconds, "chunk": 50, "articles_peak_rss_mib_current_rss_mib": samples}
 
-    print(f"embeddings: {len(sentences)} sentences ({results['distinct_sentences']} distinct) of {args.embed_articles} BBC business articles; analysis: {len(texts)} articles, {len(mentions)} mentions; {args.threads} threads, {fp32.lanes} lanes; median of {args.runs} rounds\n")
+    print(
+        f"embeddings: {len(sentences)} sentences ({results['distinct_sentences']} distinct) of {args.embed_articles} BBC business articles; analysis: {len(texts)} articles, {len(mentions)} mentions; {args.threads} threads, {fp32.lanes} lanes; median of {args.runs} rounds\n"
+    )
     print("| embeddings | sentences/s | vs plain Python |\n| --- | ---: | ---: |")
     for k, v in results["embed_sentences_per_s"].items():
         print(f"| {k} | {v:.1f} | {results['embed_ratio_vs_plain'][k]:.2f}x |")
@@ -264,7 +284,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"min cosine presslens vs plain: {results['embed_min_cosine_fp32_vs_plain']:.6f}; int8 vs fp32: {results['embed_min_cosine_int8_vs_fp32']:.4f}")
     if "embed_min_cosine_sentence_transformers_vs_presslens" in results:
         print(f"min cosine sentence-transformers vs presslens: {results['embed_min_cosine_sentence_transformers_vs_presslens']:.6f}")
-    print(f"stance: max |dp| fp32 vs plain {results['stance_max_abs_diff_fp32_vs_plain']:.2e}; int8 label agreement {results['stance_label_agreement_int8_vs_fp32']:.3f}")
+    print(
+        f"stance: max |dp| fp32 vs plain {results['stance_max_abs_diff_fp32_vs_plain']:.2e}; int8 label agreement {results['stance_label_agreement_int8_vs_fp32']:.3f}"
+    )
     if "dask_articles_per_s" in results:
         print("\n| presslens.dask (LocalCluster) | articles/s |\n| --- | ---: |")
         for k, v in results["dask_articles_per_s"].items():

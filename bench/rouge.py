@@ -26,14 +26,14 @@ import math
 import re
 import statistics
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-import presslens
 from rouge_score import rouge_scorer
+
+import presslens
 
 ROOT = Path(__file__).resolve().parents[1]
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -415,7 +415,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="also write the table as JSON here")
     parser.add_argument("--no-oracle", action="store_true")
     parser.add_argument("--int8", action="store_true", help="also score presslens with precision='int8' (the quality side of the int8 trade-off)")
-    parser.add_argument("--systems", nargs="+", default=None, help="score only these systems (e.g. presslens 'presslens int8'; 'none' for the research rows and the oracle only)")
+    parser.add_argument(
+        "--systems",
+        nargs="+",
+        default=None,
+        help="score only these systems (e.g. presslens 'presslens int8'; 'none' for the research rows and the oracle only)",
+    )
     parser.add_argument("--budgets", nargs="+", default=list(BUDGETS), choices=BUDGETS)
     parser.add_argument("--cv", action="store_true", help="cross-category tuning of the research scorer (needs exactly two categories)")
     parser.add_argument("--cache", type=Path, default=Path("/work/cache/summ"), help="sentence embeddings and peer picks are cached here")

@@ -3,8 +3,8 @@
 
 use std::hint::black_box;
 
-use _native::{discover, find_mentions, ActorSpec, Matcher};
 use _native::text::segment;
+use _native::{discover, find_mentions, ActorSpec, Matcher};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn seeds() -> String {

@@ -20,7 +20,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let vals: Vec<f32> = raw[8 + n + a..8 + n + b].chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
         let rows = vals.len() / 384;
         let states = Array2::from_shape_vec((rows, 384), vals)?;
-        let offsets: Vec<(usize, usize)> = c["offsets"].as_array().ok_or("offsets")?.iter().map(|o| (o[0].as_u64().unwrap_or(0) as usize, o[1].as_u64().unwrap_or(0) as usize)).collect();
+        let offsets: Vec<(usize, usize)> =
+            c["offsets"].as_array().ok_or("offsets")?.iter().map(|o| (o[0].as_u64().unwrap_or(0) as usize, o[1].as_u64().unwrap_or(0) as usize)).collect();
         let word_ids: Vec<Option<u32>> = c["word_ids"].as_array().ok_or("word_ids")?.iter().map(|w| w.as_u64().map(|w| w as u32)).collect();
         let words = c["words"].as_array().map_or(0, Vec::len);
         cases.push((c["sentence"].as_str().unwrap_or("").to_owned(), states, offsets, word_ids, words));
@@ -36,6 +37,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let secs = t.elapsed().as_secs_f64();
     let sentences = rounds * cases.len();
     let words: usize = rounds * cases.iter().map(|c| c.4).sum::<usize>();
-    println!("{sentences} sentences ({words} words, {found} entities) in {secs:.3}s: {:.1} us/sentence, {:.2} us/word", secs * 1e6 / sentences as f64, secs * 1e6 / words as f64);
+    println!(
+        "{sentences} sentences ({words} words, {found} entities) in {secs:.3}s: {:.1} us/sentence, {:.2} us/word",
+        secs * 1e6 / sentences as f64,
+        secs * 1e6 / words as f64
+    );
     Ok(())
 }

@@ -7,19 +7,18 @@ use std::sync::{Arc, RwLock};
 
 use ndarray::Array2;
 
-use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
 use crate::actors::ner::{Entity, NerHead};
 use crate::actors::{self, ActorSpec, EntitySpan, Matcher, Mention};
-use crate::infer::embed::Embedder;
-use crate::error::{Error, Result};
-use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
-pub use crate::infer::session::{Device, ThreadLayout};
-use crate::infer::runtime;
-use crate::infer::target_sentiment::{stance_context, TargetSentiment};
+use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
 use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
+use crate::error::{Error, Result};
+use crate::infer::embed::Embedder;
+use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
+use crate::infer::runtime;
+pub use crate::infer::session::{Device, ThreadLayout};
+use crate::infer::target_sentiment::{stance_context, TargetSentiment};
 use crate::text::{self, Document};
 use rayon::prelude::*;
-
 
 /// Summaries and actors of an article read at most this many sentences (a long novel pasted into
 /// a news pipeline should cost seconds, not an hour); results say when they were cut.
@@ -251,11 +250,8 @@ impl Pipeline {
         check_range("threads", options.threads, 1, most_threads, "all cores")?;
         check_range("batch_size", options.batch_size, 1, MAX_BATCH_SIZE, "the device's default")?;
         check_range("max_article_sentences", options.max_article_sentences, 1, MAX_ARTICLE_SENTENCES_LIMIT, "")?;
-        let threads = if options.threads == 0 {
-            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(most_threads)
-        } else {
-            options.threads
-        };
+        let threads =
+            if options.threads == 0 { std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get).min(most_threads) } else { options.threads };
         check_range("lanes", options.lanes, 1, threads.min(MAX_LANES), "automatic")?;
         if options.batch_size == 0 {
             options.batch_size = options.device.default_batch_size();
@@ -324,7 +320,6 @@ impl Pipeline {
     pub fn model_dirs(&self) -> (&Path, &Path) {
         (&self.model_dirs.0, &self.model_dirs.1)
     }
-
 
     /// Wall-clock seconds with some session of either model inside ONNX Runtime's `run` since
     /// loading (overlapping lanes count once; the two models never run at the same time here).

@@ -1,7 +1,7 @@
 //! Actor discovery and matching on the seed articles (no models needed).
 
-use _native::{discover, find_mentions, ActorKind, Matcher};
 use _native::text::segment;
+use _native::{discover, find_mentions, ActorKind, Matcher};
 
 fn seed(name: &str) -> String {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds").join(name);
@@ -16,11 +16,7 @@ fn actors_of(name: &str) -> Vec<(String, ActorKind, Vec<String>)> {
     for m in &mentions {
         assert_eq!(&text[m.start..m.end], m.text, "mention offsets must slice the text");
     }
-    actors
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.name.clone(), a.kind, mentions.iter().filter(|m| m.actor == i).map(|m| m.text.clone()).collect()))
-        .collect()
+    actors.iter().enumerate().map(|(i, a)| (a.name.clone(), a.kind, mentions.iter().filter(|m| m.actor == i).map(|m| m.text.clone()).collect())).collect()
 }
 
 fn find<'a>(actors: &'a [(String, ActorKind, Vec<String>)], name: &str) -> &'a (String, ActorKind, Vec<String>) {

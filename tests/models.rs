@@ -9,8 +9,7 @@ use _native::{segment, Error, Pipeline, PipelineOptions};
 fn pipeline() -> &'static Pipeline {
     static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
     PIPELINE.get_or_init(|| {
-        Pipeline::new(PipelineOptions::default().with_threads(2))
-            .unwrap_or_else(|e| panic!("set PRESSLENS_MODELS and PRESSLENS_ORT_DYLIB (see README): {e}"))
+        Pipeline::new(PipelineOptions::default().with_threads(2)).unwrap_or_else(|e| panic!("set PRESSLENS_MODELS and PRESSLENS_ORT_DYLIB (see README): {e}"))
     })
 }
 
@@ -22,10 +21,7 @@ fn seed_sentences() -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("seeds");
     let mut paths: Vec<_> = std::fs::read_dir(dir).expect("seeds/").filter_map(Result::ok).map(|e| e.path()).collect();
     paths.sort();
-    paths
-        .iter()
-        .flat_map(|p| segment(&std::fs::read_to_string(p).expect("seed")).sentences.into_iter().map(|s| s.text))
-        .collect()
+    paths.iter().flat_map(|p| segment(&std::fs::read_to_string(p).expect("seed")).sentences.into_iter().map(|s| s.text)).collect()
 }
 
 #[test]

@@ -4,19 +4,69 @@
 //!
 //! `PROPTEST_CASES=100000 cargo test --release --test properties` runs a longer campaign.
 
-use _native::{discover, find_mentions, ActorSpec, Matcher};
 use _native::text::segment;
+use _native::{discover, find_mentions, ActorSpec, Matcher};
 use proptest::prelude::*;
 
 /// Text shaped like scraped news: words, names, initials, numbers, quotes, bullets, blank lines,
 /// boilerplate, emoji and other scripts, glued in any order.
 fn newsy() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
-        "Marco Rubio", "Rubio", "U.S.", "US", "Mr.", "Jan.", "a.m.", "$4.2bn", "1.5", "said", "the", "Delcy Rodríguez", "Rodriguez",
-        "Secretary of State", "President", "Venezuela", "Caracas", "Venezuelan", "paid.She", "\u{201c}Hello.\u{201d}", "\"Yes.\"", ". ",
-        "! ", "? ", ", ", "\n", "\n\n\n", "- ", "* ", "• ", "1. ", "Leave a Reply", "Your email address will not be published",
-        "en_USEnglish", "Key Developments", "🇻🇪", "👩\u{200d}👩", "\u{0301}", "مادورو", "Путин", "習近平", "\u{200f}", "\t", "\r\n", "'s", "’s",
-        "O'Brien", "—", "(AP)", "CARACAS", "...", "…", "\u{0}", "\u{feff}", " ",
+        "Marco Rubio",
+        "Rubio",
+        "U.S.",
+        "US",
+        "Mr.",
+        "Jan.",
+        "a.m.",
+        "$4.2bn",
+        "1.5",
+        "said",
+        "the",
+        "Delcy Rodríguez",
+        "Rodriguez",
+        "Secretary of State",
+        "President",
+        "Venezuela",
+        "Caracas",
+        "Venezuelan",
+        "paid.She",
+        "\u{201c}Hello.\u{201d}",
+        "\"Yes.\"",
+        ". ",
+        "! ",
+        "? ",
+        ", ",
+        "\n",
+        "\n\n\n",
+        "- ",
+        "* ",
+        "• ",
+        "1. ",
+        "Leave a Reply",
+        "Your email address will not be published",
+        "en_USEnglish",
+        "Key Developments",
+        "🇻🇪",
+        "👩\u{200d}👩",
+        "\u{0301}",
+        "مادورو",
+        "Путин",
+        "習近平",
+        "\u{200f}",
+        "\t",
+        "\r\n",
+        "'s",
+        "’s",
+        "O'Brien",
+        "—",
+        "(AP)",
+        "CARACAS",
+        "...",
+        "…",
+        "\u{0}",
+        "\u{feff}",
+        " ",
     ]);
     prop::collection::vec(prop_oneof![3 => pieces.prop_map(str::to_owned), 1 => any::<char>().prop_map(String::from), 1 => "[A-Za-z]{1,8}"], 0..80)
         .prop_map(|parts| parts.join(" "))

@@ -247,10 +247,7 @@ fn bullets_blank_runs_and_headlines() {
     let doc = segment(text);
     assert_offsets_valid(text, &doc);
     let got: Vec<(SentenceKind, &str)> = doc.sentences.iter().map(|s| (s.kind, s.text.as_str())).collect();
-    assert_eq!(
-        got,
-        [(H, "Top Stories"), (L, "First item here."), (L, "Second item"), (L, "Third item."), (B, "Body text."), (B, "More text.")]
-    );
+    assert_eq!(got, [(H, "Top Stories"), (L, "First item here."), (L, "Second item"), (L, "Third item."), (B, "Body text."), (B, "More text.")]);
     assert_eq!(doc.removed.iter().filter(|r| r.reason == "bullet marker").count(), 3);
 }
 
@@ -265,7 +262,8 @@ fn boilerplate_lines_are_removed_and_reported() {
 #[test]
 fn hard_wrapped_lines_are_joined() {
     // Text wrapped at about 70 columns, as e-mail and wire copy often are.
-    let text = "The foreign minister said on Tuesday that the talks with the\nUnited States would resume on Monday in the capital, as\nplanned. Nobody objected.";
+    let text =
+        "The foreign minister said on Tuesday that the talks with the\nUnited States would resume on Monday in the capital, as\nplanned. Nobody objected.";
     assert_eq!(
         texts(text),
         ["The foreign minister said on Tuesday that the talks with the\nUnited States would resume on Monday in the capital, as\nplanned.", "Nobody objected."]

@@ -36,8 +36,7 @@ fn caption_remnants_are_recognised_but_not_prose() {
 fn pipeline() -> &'static Pipeline {
     static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
     PIPELINE.get_or_init(|| {
-        Pipeline::new(PipelineOptions::default().with_threads(2))
-            .unwrap_or_else(|e| panic!("set PRESSLENS_MODELS and PRESSLENS_ORT_DYLIB (see README): {e}"))
+        Pipeline::new(PipelineOptions::default().with_threads(2)).unwrap_or_else(|e| panic!("set PRESSLENS_MODELS and PRESSLENS_ORT_DYLIB (see README): {e}"))
     })
 }
 
@@ -66,7 +65,10 @@ fn corpus_bullets_group_paraphrases_and_list_one_source_sentence_per_other_outle
     assert_ne!(doc_of[maduro_001], doc_of[maduro_003]);
     let holding = |s: usize| picks.iter().filter(|p| p.sentence == s || p.duplicates.contains(&s)).count();
     assert_eq!((holding(maduro_001), holding(maduro_003)), (1, 1), "each paraphrase is in exactly one bullet: {picks:?}");
-    assert!(picks.iter().any(|p| [p.sentence].iter().chain(&p.duplicates).filter(|&&s| s == maduro_001 || s == maduro_003).count() == 2), "and it is the same bullet");
+    assert!(
+        picks.iter().any(|p| [p.sentence].iter().chain(&p.duplicates).filter(|&&s| s == maduro_001 || s == maduro_003).count() == 2),
+        "and it is the same bullet"
+    );
     for pick in &picks {
         let articles: Vec<usize> = std::iter::once(pick.sentence).chain(pick.duplicates.iter().copied()).map(|s| doc_of[s]).collect();
         let distinct: HashSet<usize> = articles.iter().copied().collect();

@@ -11,9 +11,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
 from collections.abc import Sequence as _Sequence
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as _version
 
 from . import _native
 from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
@@ -30,35 +30,32 @@ _Sequence.register(CorpusAnalysis)
 
 try:  # A stale build next to newer Python sources gives confusing errors; say so at import.
     if _version("presslens") != __version__:
-        raise ImportError(
-            f"presslens Python sources are version {_version('presslens')} but the native module is "
-            f"{__version__}; rebuild with `make develop`."
-        )
+        raise ImportError(f"presslens Python sources are version {_version('presslens')} but the native module is {__version__}; rebuild with `make develop`.")
 except PackageNotFoundError:
     pass
 
 __all__ = [
-    "Pipeline",
-    "analyze_frame",
-    "Frames",
-    "segment",
-    "Summary",
-    "SummarySentence",
-    "CorpusSummary",
-    "CorpusSentence",
-    "Document",
-    "Analysis",
-    "CorpusAnalysis",
     "ActorStance",
-    "CorpusActor",
+    "Analysis",
     "ArticleStance",
+    "CorpusActor",
+    "CorpusAnalysis",
+    "CorpusSentence",
+    "CorpusSummary",
+    "Document",
+    "Frames",
+    "InputError",
     "MentionStance",
-    "Sentence",
-    "RemovedSpan",
-    "PresslensError",
     "ModelError",
     "ModelNotFoundError",
+    "Pipeline",
+    "PresslensError",
+    "RemovedSpan",
     "RuntimeLibraryError",
-    "InputError",
+    "Sentence",
+    "Summary",
+    "SummarySentence",
     "__version__",
+    "analyze_frame",
+    "segment",
 ]

@@ -39,7 +39,7 @@ def status_of(value: object) -> str:
     """A short status for tables: ok, empty, missing, not text (int), invalid text (...)."""
     problem = text_problem(value)
     if problem is None:
-        return "ok" if value.strip() else "empty"  # type: ignore[union-attr]
+        return "ok" if str(value).strip() else "empty"
     if problem.endswith("(a missing value)"):
         return "missing"
     if problem.startswith("must be a str"):

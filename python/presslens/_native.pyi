@@ -109,7 +109,15 @@ class Summary(_Result):
 @final
 class CorpusSentence(_Result):
     def __new__(
-        cls, text: str, start: int, end: int, index: int, score: float, doc_id: Hashable | None, sources: tuple[Hashable, ...], source_sentences: tuple[Sentence, ...]
+        cls,
+        text: str,
+        start: int,
+        end: int,
+        index: int,
+        score: float,
+        doc_id: Hashable | None,
+        sources: tuple[Hashable, ...],
+        source_sentences: tuple[Sentence, ...],
     ) -> CorpusSentence: ...
     @property
     def text(self) -> str: ...

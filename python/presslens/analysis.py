@@ -19,8 +19,8 @@ on their own (its most probable class), not mentions past the actor thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Hashable, Union
+from collections.abc import Hashable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from . import _native
 from ._native import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
@@ -32,20 +32,32 @@ if TYPE_CHECKING:  # pandas is optional
 POSITIVE_ABOVE: float = _native.POSITIVE_ABOVE
 NEGATIVE_BELOW: float = _native.NEGATIVE_BELOW
 
-ActorsArg = Union[Mapping[str, Sequence[str]], Sequence[str], None]
+ActorsArg = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 __all__ = [
+    "NEGATIVE_BELOW",
+    "POSITIVE_ABOVE",
     "ActorStance",
     "Analysis",
     "ArticleStance",
     "CorpusActor",
     "CorpusAnalysis",
     "MentionStance",
-    "POSITIVE_ABOVE",
-    "NEGATIVE_BELOW",
 ]
 
-ACTOR_COLUMNS = ["doc_id", "actor", "kind", "score", "label", "mentions", "evidence", "evidence_start", "evidence_end", "positive_evidence", "negative_evidence"]
+ACTOR_COLUMNS = [
+    "doc_id",
+    "actor",
+    "kind",
+    "score",
+    "label",
+    "mentions",
+    "evidence",
+    "evidence_start",
+    "evidence_end",
+    "positive_evidence",
+    "negative_evidence",
+]
 MENTION_COLUMNS = ["doc_id", "actor", "mention", "start", "end", "sentence_index", "sentence", "negative", "neutral", "positive", "score", "confidence"]
 CORPUS_ACTOR_COLUMNS = ["actor", "kind", "score", "label", "mentions", "articles", "evidence", "evidence_doc_id"]
 

@@ -191,7 +191,7 @@ def cmd_sentences(args: argparse.Namespace) -> None:
         for s in doc.sentences:
             out.write(f"{s.index:>3} [{s.start}:{s.end}] {s.kind:<8} {_one_line(s.text)}\n")
         for r in doc.removed:
-            out.write(f"    removed [{r.start}:{r.end}] {r.reason}: {_one_line(text[r.start:r.end])!r}\n")
+            out.write(f"    removed [{r.start}:{r.end}] {r.reason}: {_one_line(text[r.start : r.end])!r}\n")
         out.write("\n")
 
 
@@ -215,7 +215,7 @@ def cmd_summarize(args: argparse.Namespace) -> None:
             # The inputs and options were checked above, so this is the corpus size limit: the
             # per-article summaries are still worth writing.
             print(f"presslens: warning: no summary across articles: {_one_line(str(e))}", file=sys.stderr)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.to_dict() for x in summary.sentences]}
         for i, s, summary in zip(ids, statuses, summaries)
     ]
@@ -232,7 +232,11 @@ def cmd_summarize(args: argparse.Namespace) -> None:
                     also = f" (also: {', '.join(map(str, s.sources))})" if s.sources else ""
                     out.write(f"- {_one_line(s.text)} [{s.doc_id}]{also}\n")
         elif args.format == "json":
-            corpus_rows = None if corpus is None else [{**s.to_dict(), "sources": list(s.sources), "source_sentences": [x.text for x in s.source_sentences]} for s in corpus.sentences]
+            corpus_rows = (
+                None
+                if corpus is None
+                else [{**s.to_dict(), "sources": list(s.sources), "source_sentences": [x.text for x in s.source_sentences]} for s in corpus.sentences]
+            )
             json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         elif args.format == "jsonl":
@@ -266,7 +270,10 @@ def cmd_stance(args: argparse.Namespace) -> None:
                 out.write(_md_table(actor_rows(art), STANCE_MD) + "\n" if art.actors else f"_no actors ({status})_\n\n")
             out.write(f"## Across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
         elif args.format == "json":
-            payload = {"articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)], "corpus": corpus_actor_rows(corpus)}
+            payload = {
+                "articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)],
+                "corpus": corpus_actor_rows(corpus),
+            }
             json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
             out.write("\n")
         else:
@@ -291,7 +298,10 @@ def cmd_analyze(args: argparse.Namespace) -> None:
                     out.write(_md_table(actor_rows(art), STANCE_MD) + "\n")
             out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
         elif args.format in ("json", "jsonl"):
-            rows = [{**row, "summary_sentences": [s.to_dict() for s in art.summary.sentences], "actor_stance": actor_rows(art)} for art, row in zip(corpus, articles)]
+            rows = [
+                {**row, "summary_sentences": [s.to_dict() for s in art.summary.sentences], "actor_stance": actor_rows(art)}
+                for art, row in zip(corpus, articles)
+            ]
             if args.format == "jsonl":
                 write_rows(out, rows, "jsonl", [])
             else:
@@ -371,7 +381,13 @@ def cmd_models_list(args: argparse.Namespace) -> int:
         if row.folder is None:
             print(f"{row.name} {row.version}: {_one_line(row.source)}")  # the search's own message: where it looked, how to fix
             continue
-        verdict = "not checked" if args.no_verify else "verified" if row.verified else "DOES NOT VERIFY: " + "; ".join(f"{c.file}: {c.problem}" for c in row.checks if not c.ok)
+        verdict = (
+            "not checked"
+            if args.no_verify
+            else "verified"
+            if row.verified
+            else "DOES NOT VERIFY: " + "; ".join(f"{c.file}: {c.problem}" for c in row.checks if not c.ok)
+        )
         print(f"{row.name} {row.version}: {row.folder} (from {row.source}), {verdict}")
     return 0 if all(r.folder is not None and (args.no_verify or r.verified) for r in rows) else 1
 
@@ -387,12 +403,19 @@ def _add_common(parser: argparse.ArgumentParser, formats: list[str]) -> None:
     parser.add_argument("-o", "--output", default=None, metavar="FILE", help="write here instead of stdout")
     parser.add_argument("--models", default=None, help="models folder (default: $PRESSLENS_MODELS, then ~/.cache/presslens/models)")
     parser.add_argument("--threads", type=int, default=None, help="CPU cores to use (default: all)")
-    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="cuda: ONNX Runtime's CUDA provider (needs onnxruntime-gpu; else a warning and the CPU)")
+    parser.add_argument(
+        "--device", choices=["cpu", "cuda"], default="cpu", help="cuda: ONNX Runtime's CUDA provider (needs onnxruntime-gpu; else a warning and the CPU)"
+    )
     parser.add_argument("--precision", choices=["fp32", "int8"], default="fp32", help="int8: quantised models, CPU only (made at first use and cached)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="presslens", description="Summaries and per-actor stance for news articles.", epilog=__doc__.split("\n\n")[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="presslens",
+        description="Summaries and per-actor stance for news articles.",
+        epilog=__doc__.split("\n\n")[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -436,7 +459,9 @@ def build_parser() -> argparse.ArgumentParser:
     package.set_defaults(run=cmd_models_package)
     manifest = model_commands.add_parser("manifest", help="write the manifest for a models folder (sizes, sha256; descriptive fields kept)")
     manifest.add_argument("dir", metavar="DIR", help="models folder, one subfolder per model")
-    manifest.add_argument("-o", "--output", default=None, metavar="FILE", help="write here (e.g. src/data/models.json) instead of stdout; its descriptive fields are kept")
+    manifest.add_argument(
+        "-o", "--output", default=None, metavar="FILE", help="write here (e.g. src/data/models.json) instead of stdout; its descriptive fields are kept"
+    )
     manifest.set_defaults(run=cmd_models_manifest)
 
     sentences = commands.add_parser("sentences", help="split articles into sentences with offsets")

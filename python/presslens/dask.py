@@ -180,5 +180,8 @@ def to_parquet(frames: DaskFrames, path: str | os.PathLike[str], **options: Any)
     import dask
 
     base = os.fspath(path)
-    writes = [getattr(frames, name).to_parquet(os.path.join(base, name), schema=parquet_schema(getattr(frames, name)), write_index=False, compute=False, **options) for name in DaskFrames._fields]
+    writes = [
+        getattr(frames, name).to_parquet(os.path.join(base, name), schema=parquet_schema(getattr(frames, name)), write_index=False, compute=False, **options)
+        for name in DaskFrames._fields
+    ]
     dask.compute(*writes)

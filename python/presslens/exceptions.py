@@ -8,11 +8,11 @@ native extension, so the classes can be caught even when the extension failed to
 from __future__ import annotations
 
 __all__ = [
-    "PresslensError",
+    "InputError",
     "ModelError",
     "ModelNotFoundError",
+    "PresslensError",
     "RuntimeLibraryError",
-    "InputError",
 ]
 
 
@@ -43,5 +43,5 @@ class InputError(PresslensError, ValueError):
         super().__init__(message)
         self.index = index
 
-    def __reduce__(self):  # type: ignore[override]  # keep ``index`` across processes (Dask, multiprocessing)
+    def __reduce__(self):  # keep ``index`` across processes (Dask, multiprocessing)
         return (type(self), (str(self), self.index))

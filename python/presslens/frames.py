@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .analysis import ACTOR_COLUMNS, MENTION_COLUMNS, ActorsArg, CorpusAnalysis, actor_rows, mention_rows
 from ._inputs import status_of
+from .analysis import ACTOR_COLUMNS, MENTION_COLUMNS, ActorsArg, CorpusAnalysis, actor_rows, mention_rows
 from .exceptions import InputError
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def analyze_texts(pipeline: Pipeline, values: Iterable[object], ids: list[Hashab
     """Analyse every row; rows that are not analysable text go through as empty articles."""
     values = list(values)
     statuses = [text_status(v) for v in values]
-    texts = [v if s in ("ok", "empty") else "" for v, s in zip(values, statuses)]  # type: ignore[misc]
+    texts = [v if isinstance(v, str) and s in ("ok", "empty") else "" for v, s in zip(values, statuses)]
     return pipeline.analyze_many(texts, ids, actors, **options), statuses
 
 
@@ -128,7 +128,7 @@ ARTICLE_KEY = "_article"
 
 def typed(frame: pd.DataFrame, dtypes: dict[str, str], id_dtype: Any) -> pd.DataFrame:
     frame = frame.astype({k: v for k, v in dtypes.items() if k in frame.columns})
-    if frame["doc_id"].dtype != object and id_dtype == object:
+    if frame["doc_id"].dtype.kind != "O" and getattr(id_dtype, "kind", None) == "O":
         # pandas reads [None, 7] as floats (None -> NaN); ids come back exactly as given.
         frame["doc_id"] = pd_object(list(frame["doc_id"]))
     return frame.astype({"doc_id": id_dtype})
@@ -137,7 +137,6 @@ def typed(frame: pd.DataFrame, dtypes: dict[str, str], id_dtype: Any) -> pd.Data
 def tables(corpus: CorpusAnalysis, statuses: list[str], id_dtype: Any) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The articles, actors and mentions tables of one batch, without the cross-article
     ``corpus_actor`` column (which needs every batch: see :func:`corpus_name_map`)."""
-    import pandas as pd
 
     actor_columns = [c for c in ACTOR_COLUMNS]
     return (

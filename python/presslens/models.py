@@ -34,10 +34,11 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable, Union
+from typing import Any, Union
 
 from . import _native
 from .exceptions import ModelError
@@ -54,15 +55,15 @@ DESCRIPTIVE = ("version", "task", "license", "source", "training_data", "quality
 TO_FILL = "FILL IN"
 
 __all__ = [
-    "ModelDownloadError",
     "FileCheck",
-    "manifest",
-    "search_roots",
-    "locate",
-    "verify",
+    "ModelDownloadError",
     "build_manifest",
     "build_wheel",
     "fetch",
+    "locate",
+    "manifest",
+    "search_roots",
+    "verify",
 ]
 
 
@@ -248,7 +249,16 @@ def _wheel_metadata(data: dict[str, Any]) -> str:
         "",
     ]
     for name, model in data["models"].items():
-        lines += [f"## {name} {model['version']}", "", f"- task: {model.get('task', '')}", f"- licence: {model['license']}", f"- source: {model['source']}", f"- training data: {model['training_data']}", f"- quality: {json.dumps(model['quality']) if not isinstance(model['quality'], str) else model['quality']}", ""]
+        lines += [
+            f"## {name} {model['version']}",
+            "",
+            f"- task: {model.get('task', '')}",
+            f"- licence: {model['license']}",
+            f"- source: {model['source']}",
+            f"- training data: {model['training_data']}",
+            f"- quality: {json.dumps(model['quality']) if not isinstance(model['quality'], str) else model['quality']}",
+            "",
+        ]
     return "\n".join(lines)
 
 
@@ -364,7 +374,7 @@ def _download(model: str, file: str, url: str, dest: Path, want: dict[str, Any],
         if urllib.parse.urlsplit(url).scheme == "file":
             raise ModelDownloadError(f"cannot download {where}: {e.reason}") from None
         raise ModelDownloadError(f"cannot download {where}: cannot reach {host} ({e.reason})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise ModelDownloadError(f"cannot download {where}: {host} did not answer within {timeout:g} s") from None
     except (OSError, http.client.HTTPException, ValueError) as e:
         raise ModelDownloadError(f"cannot download {where}: {e}") from None
@@ -382,7 +392,7 @@ def _download(model: str, file: str, url: str, dest: Path, want: dict[str, Any],
                 digest.update(chunk)
                 out.write(chunk)
                 advance(len(chunk))
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise ModelDownloadError(f"download of {where} stalled: no data for {timeout:g} s after {received} of {expected} bytes") from None
         except http.client.IncompleteRead:
             raise ModelDownloadError(f"download of {where} was cut off after {received} of {expected} bytes (the connection closed)") from None
@@ -392,7 +402,9 @@ def _download(model: str, file: str, url: str, dest: Path, want: dict[str, Any],
         raise ModelDownloadError(f"download of {where} was cut off after {received} of {expected} bytes (the connection closed)")
     got = digest.hexdigest()
     if got != want["sha256"]:
-        raise ModelDownloadError(f"checksum mismatch for {where}: sha256 {got}, the manifest says {want['sha256']}; the file is corrupt or not the one this presslens expects")
+        raise ModelDownloadError(
+            f"checksum mismatch for {where}: sha256 {got}, the manifest says {want['sha256']}; the file is corrupt or not the one this presslens expects"
+        )
 
 
 def _umask() -> int:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Hashable, Union, overload
+from typing import Any, Union, overload
 
 import numpy as np
 
@@ -80,7 +80,9 @@ class Pipeline:
         if precision == "int8" and device == "cuda":
             # Dynamically quantised MatMulInteger runs outside the GPU's fast paths: on an H100 the int8
             # models embedded 0.07x as many sentences/s as fp32 (bench/gpu.py --int8).
-            raise InputError("precision='int8' is a CPU option: on a GPU the int8 models run about 14x slower than fp32. Use precision='fp32' with device='cuda'.")
+            raise InputError(
+                "precision='int8' is a CPU option: on a GPU the int8 models run about 14x slower than fp32. Use precision='fp32' with device='cuda'."
+            )
         self._config: dict[str, Any] = {
             "models": None if models is None else os.fspath(models),
             "threads": threads,

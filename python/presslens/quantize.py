@@ -9,7 +9,6 @@ activations are quantised on the fly. Needs the ``onnx`` package (``pip install 
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 from pathlib import Path
 

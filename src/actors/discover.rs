@@ -63,7 +63,12 @@ fn name_spans(tokens: &[Token<'_>], taken: &[bool]) -> Vec<(usize, usize)> {
             }
             if tokens[end].is_capitalised() {
                 end += 1;
-            } else if NAME_CONNECTORS.contains(&tokens[end].text) && tokens[end].joined_to_next && end + 1 < tokens.len() && !taken[end + 1] && tokens[end + 1].is_capitalised() {
+            } else if NAME_CONNECTORS.contains(&tokens[end].text)
+                && tokens[end].joined_to_next
+                && end + 1 < tokens.len()
+                && !taken[end + 1]
+                && tokens[end + 1].is_capitalised()
+            {
                 end += 2;
             } else {
                 break;
@@ -75,7 +80,13 @@ fn name_spans(tokens: &[Token<'_>], taken: &[bool]) -> Vec<(usize, usize)> {
     spans
 }
 
-fn candidates_in(sentence: &Sentence, lex: &Lexicon, gazetteer: &Matcher, lowercase_vocabulary: &HashSet<String>, hits: &mut HashMap<usize, usize>) -> Vec<Candidate> {
+fn candidates_in(
+    sentence: &Sentence,
+    lex: &Lexicon,
+    gazetteer: &Matcher,
+    lowercase_vocabulary: &HashSet<String>,
+    hits: &mut HashMap<usize, usize>,
+) -> Vec<Candidate> {
     let tokens = tokenize(&sentence.text);
     let mut taken = vec![false; tokens.len()];
     for (entry, first, count) in gazetteer.match_tokens(&tokens) {
@@ -131,7 +142,8 @@ pub fn discover(sentences: &[Sentence]) -> Vec<ActorSpec> {
         .iter()
         .flat_map(|s| tokenize(&s.text).into_iter().filter(|t| t.text.chars().next().is_some_and(char::is_lowercase)).map(|t| t.key()).collect::<Vec<_>>())
         .collect();
-    let gazetteer_specs: Vec<ActorSpec> = lex.gazetteer.iter().map(|e| ActorSpec { name: e.name.clone(), kind: e.kind, aliases: e.aliases.clone(), role: None }).collect();
+    let gazetteer_specs: Vec<ActorSpec> =
+        lex.gazetteer.iter().map(|e| ActorSpec { name: e.name.clone(), kind: e.kind, aliases: e.aliases.clone(), role: None }).collect();
     let gazetteer = Matcher::new(&gazetteer_specs);
     let mut hits: HashMap<usize, usize> = HashMap::new();
     let candidates: Vec<Candidate> = readable.iter().flat_map(|s| candidates_in(s, lex, &gazetteer, &lowercase_vocabulary, &mut hits)).collect();
@@ -229,8 +241,12 @@ pub fn discover(sentences: &[Sentence]) -> Vec<ActorSpec> {
         }
     }
     // Single-word titled names that are a known surname belong to that person.
-    let persons_by_surname: HashMap<String, usize> =
-        actors.iter().enumerate().filter(|(_, (_, a))| a.kind == ActorKind::Person && a.name.split_whitespace().count() > 1).map(|(i, (_, a))| (super::tokens::fold(a.name.split_whitespace().last().unwrap_or("")).to_lowercase(), i)).collect();
+    let persons_by_surname: HashMap<String, usize> = actors
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, a))| a.kind == ActorKind::Person && a.name.split_whitespace().count() > 1)
+        .map(|(i, (_, a))| (super::tokens::fold(a.name.split_whitespace().last().unwrap_or("")).to_lowercase(), i))
+        .collect();
     let mut absorbed = vec![false; actors.len()];
     for i in 0..actors.len() {
         let spec = &actors[i].1;

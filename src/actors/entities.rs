@@ -223,7 +223,8 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
 
     let mut specs = Vec::new();
     let mut mentions = Vec::new();
-    let mut order: Vec<(usize, usize)> = groups.iter().enumerate().filter_map(|(g, group)| group.members.iter().map(|&m| surfaces[m].start).min().map(|first| (first, g))).collect();
+    let mut order: Vec<(usize, usize)> =
+        groups.iter().enumerate().filter_map(|(g, group)| group.members.iter().map(|&m| surfaces[m].start).min().map(|first| (first, g))).collect();
     order.sort_unstable();
     for (_, g) in order {
         let group = &mut groups[g];
@@ -292,7 +293,8 @@ fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut Vec<
     let mut moves = Vec::new();
     for (i, group) in groups.iter().enumerate().filter(|(_, g)| g.canonical.is_none() && matches!(g.kind, ActorKind::Organization | ActorKind::Place)) {
         let words = &surfaces[group.members[0]].words;
-        let owners: Vec<usize> = people.iter().filter(|(_, full)| full == words || (words.len() == 1 && full.len() > 1 && full.last() == words.last())).map(|(p, _)| *p).collect();
+        let owners: Vec<usize> =
+            people.iter().filter(|(_, full)| full == words || (words.len() == 1 && full.len() > 1 && full.last() == words.last())).map(|(p, _)| *p).collect();
         if let [owner] = owners.as_slice() {
             moves.push((i, *owner));
         }
@@ -357,7 +359,8 @@ fn role(surfaces: &[Surface], members: &[usize]) -> Option<String> {
 /// A group's display name: the longest form (accents kept where the article has them); a person
 /// known only by a surname used with a gendered title keeps the title ("Mrs Howard").
 fn display_name(surfaces: &[Surface], members: &[usize], kind: ActorKind, _role: Option<&str>) -> String {
-    let best = members.iter().map(|&m| &surfaces[m]).max_by_key(|s| (s.words.len(), s.text.chars().filter(|c| !c.is_ascii()).count(), std::cmp::Reverse(s.start)));
+    let best =
+        members.iter().map(|&m| &surfaces[m]).max_by_key(|s| (s.words.len(), s.text.chars().filter(|c| !c.is_ascii()).count(), std::cmp::Reverse(s.start)));
     let Some(best) = best else { return String::new() };
     if kind == ActorKind::Person && best.words.len() == 1 {
         if let Some(title) = members.iter().filter_map(|&m| surfaces[m].title.as_deref()).find(|t| title_gender(t) == Some(Gender::Female)) {
@@ -429,7 +432,14 @@ mod tests {
         let spans = spans_for(
             text,
             &doc,
-            &[("Nicolas Maduro", Person), ("Iran, China", Location), ("Russia", Location), ("Maduro", Organization), ("US-Venezuela", Location), ("Washington", Person)],
+            &[
+                ("Nicolas Maduro", Person),
+                ("Iran, China", Location),
+                ("Russia", Location),
+                ("Maduro", Organization),
+                ("US-Venezuela", Location),
+                ("Washington", Person),
+            ],
         );
         let (actors, _) = actors_from_entities(&doc.sentences, &spans);
         let got: Vec<(&str, ActorKind)> = actors.iter().map(|a| (a.name.as_str(), a.kind)).collect();

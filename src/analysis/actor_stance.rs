@@ -383,7 +383,8 @@ pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
             let label = StanceLabel::from_score(score);
             let positive_evidence: Vec<(usize, usize, usize)> = evidence(&keyed, true).into_iter().map(|i| located[i].0).collect();
             let negative_evidence: Vec<(usize, usize, usize)> = evidence(&keyed, false).into_iter().map(|i| located[i].0).collect();
-            let evidence = headline(label, positive_evidence.first(), negative_evidence.first(), || most_neutral(located.iter().map(|(_, m)| *m)).map(|i| located[i].0));
+            let evidence =
+                headline(label, positive_evidence.first(), negative_evidence.first(), || most_neutral(located.iter().map(|(_, m)| *m)).map(|i| located[i].0));
             CorpusActorStance {
                 name: group.name,
                 kind: group.kind,
@@ -554,7 +555,16 @@ mod tests {
 
     fn actor(name: &str, kind: ActorKind, mentions: Vec<ScoredMention>) -> ActorStance {
         let score = stance_score(mentions.iter().map(|m| (m.mention.sentence, m.score)));
-        ActorStance { name: name.into(), kind, role: None, score, label: StanceLabel::from_score(score), mentions, positive_evidence: Vec::new(), negative_evidence: Vec::new() }
+        ActorStance {
+            name: name.into(),
+            kind,
+            role: None,
+            score,
+            label: StanceLabel::from_score(score),
+            mentions,
+            positive_evidence: Vec::new(),
+            negative_evidence: Vec::new(),
+        }
     }
 
     #[test]
@@ -578,9 +588,9 @@ mod tests {
                     "Rubio",
                     ActorKind::Person,
                     vec![
-                        scored(0, [0.02, 0.08, 0.9]),  // +0.88
-                        scored(2, [0.05, 0.15, 0.8]),  // +0.75
-                        scored(4, [0.3, 0.45, 0.25]),  // −0.05
+                        scored(0, [0.02, 0.08, 0.9]), // +0.88
+                        scored(2, [0.05, 0.15, 0.8]), // +0.75
+                        scored(4, [0.3, 0.45, 0.25]), // −0.05
                     ],
                 ),
             ],
@@ -620,7 +630,10 @@ mod tests {
     #[test]
     fn surname_joins_only_an_unambiguous_full_name() {
         let docs = [
-            vec![actor("Ana Silva", ActorKind::Person, vec![scored(0, [0.1, 0.8, 0.1])]), actor("Rui Silva", ActorKind::Person, vec![scored(1, [0.1, 0.8, 0.1])])],
+            vec![
+                actor("Ana Silva", ActorKind::Person, vec![scored(0, [0.1, 0.8, 0.1])]),
+                actor("Rui Silva", ActorKind::Person, vec![scored(1, [0.1, 0.8, 0.1])]),
+            ],
             vec![actor("Silva", ActorKind::Person, vec![scored(0, [0.1, 0.8, 0.1])])],
         ];
         let views: Vec<&[ActorStance]> = docs.iter().map(Vec::as_slice).collect();

@@ -179,7 +179,8 @@ mod tests {
 
     #[test]
     fn rare_overlap_ignores_words_every_sentence_shares() {
-        let bags: Vec<Bag> = ["Venezuela talks on drug trafficking", "Venezuela opens drug trafficking talks", "Venezuela oil output fell"].iter().map(|t| bag(t)).collect();
+        let bags: Vec<Bag> =
+            ["Venezuela talks on drug trafficking", "Venezuela opens drug trafficking talks", "Venezuela oil output fell"].iter().map(|t| bag(t)).collect();
         let m = rare_overlap_matrix(&bags);
         assert!(m[[0, 1]] > 0.9, "{m:?}");
         assert_eq!(m[[0, 2]], 0.0, "only 'venezuela' in common, which all three share");

@@ -2,8 +2,8 @@
 //!
 //! Salience = PageRank centrality on a sentence graph whose edges mix TextRank lexical overlap
 //! (`lexical.rs`) with embedding cosine similarity, + cosine similarity to the embedding centroid
-//! of the article, + a lead prior `1/sqrt(1 + position)`, + a bonus for the first body sentence,
-//! + a length term. Selection is greedy MMR (salience against embedding similarity to what is
+//! of the article, + a lead prior `1/sqrt(1 + position)`, + a bonus for the first body sentence
+//! and a length term. Selection is greedy MMR (salience against embedding similarity to what is
 //! already chosen), and near duplicates of a chosen sentence are never chosen again. Headlines,
 //! caption remnants and sentences shorter than `min_words` are not candidates. The weights depend
 //! on the budget (a table of three rows, chosen by cross-category validation in bench/rouge.py).
@@ -16,8 +16,8 @@ use std::sync::LazyLock;
 use ndarray::{Array1, Array2, ArrayView2};
 use regex::Regex;
 
-use crate::error::{Error, Result};
 use crate::analysis::lexical;
+use crate::error::{Error, Result};
 use crate::text::{Sentence, SentenceKind};
 
 /// How long a summary may be. Exactly one applies.
@@ -190,9 +190,7 @@ impl Budget {
     /// The one budget that applies among the caller's options: `max_words` or `ratio` when given
     /// (not both), else `max_sentences`. Counts must be non-negative.
     pub fn from_options(max_sentences: Option<i64>, max_words: Option<i64>, ratio: Option<f64>) -> Result<Self> {
-        let count = |name: &str, value: i64| {
-            usize::try_from(value).map_err(|_| Error::InvalidInput(format!("{name} must be a non-negative int, got {value}")))
-        };
+        let count = |name: &str, value: i64| usize::try_from(value).map_err(|_| Error::InvalidInput(format!("{name} must be a non-negative int, got {value}")));
         match (max_sentences, max_words, ratio) {
             (_, Some(_), Some(_)) => Err(Error::InvalidInput("give one length budget: max_words or ratio, not both".into())),
             (_, Some(words), None) => Ok(Budget::Words(count("max_words", words)?)),
@@ -268,7 +266,11 @@ pub fn salience(texts: &[&str], embeddings: ArrayView2<f32>, positions: &[usize]
     let scores = Array1::from_iter((0..embeddings.nrows()).map(|i| {
         let words = word_count(texts[i]).max(1) as f32;
         let first = if positions[i] == 0 { row.first } else { 0.0 };
-        weights.centrality * central[i] + row.centroid * to_centroid[i] + row.lead / (1.0 + positions[i] as f32).sqrt() + first + row.length * (words / 20.0).ln()
+        weights.centrality * central[i]
+            + row.centroid * to_centroid[i]
+            + row.lead / (1.0 + positions[i] as f32).sqrt()
+            + first
+            + row.length * (words / 20.0).ln()
     }));
     (scores, similarity)
 }
@@ -388,8 +390,15 @@ pub fn summarize_corpus(sentences: &[&Sentence], doc_of: &[usize], embeddings: A
     // value (cosine + rare-word overlap) ranks the candidates for "this outlet's version".
     let link = Array2::from_shape_fn((n, n), |(i, j)| {
         let (cos, overlap) = (similarity[[i, j]], rare[[i, j]]);
-        let same = i != j && (cos >= weights.duplicate_cosine || (cos >= cw.link_cosine && overlap >= cw.link_overlap) || (cos >= cw.close_cosine && cos + overlap >= cw.close_sum));
-        if same { cos + overlap } else { 0.0 }
+        let same = i != j
+            && (cos >= weights.duplicate_cosine
+                || (cos >= cw.link_cosine && overlap >= cw.link_overlap)
+                || (cos >= cw.close_cosine && cos + overlap >= cw.close_sum));
+        if same {
+            cos + overlap
+        } else {
+            0.0
+        }
     });
     let names: Vec<HashSet<String>> = texts.iter().map(|t| lexical::names(t)).collect();
     let mut name_docs: HashMap<&str, HashSet<usize>> = HashMap::new();
@@ -418,7 +427,11 @@ pub fn summarize_corpus(sentences: &[&Sentence], doc_of: &[usize], embeddings: A
         let value = |i: usize| {
             let outlets = group_of(i, &open).len() as f32;
             let new_article = if represented.contains(&doc[i]) { 0.0 } else { cw.new_article };
-            let new_names: f32 = names[i].iter().filter(|w| !covered.contains(w.as_str())).map(|w| name_docs.get(w.as_str()).map_or(0, |d| d.len().saturating_sub(1)) as f32 / others).sum();
+            let new_names: f32 = names[i]
+                .iter()
+                .filter(|w| !covered.contains(w.as_str()))
+                .map(|w| name_docs.get(w.as_str()).map_or(0, |d| d.len().saturating_sub(1)) as f32 / others)
+                .sum();
             let redundancy = bullets.iter().map(|&b| similarity[[i, b]]).fold(0.0f32, f32::max);
             cw.mmr_lambda * (scores[i] + cw.outlets * outlets / others + new_article + cw.new_names * new_names.min(1.0)) - (1.0 - cw.mmr_lambda) * redundancy
         };

@@ -5,11 +5,11 @@ use std::sync::Mutex;
 use ndarray::{Array2, ArrayView2};
 use tokenizers::Encoding;
 
-use crate::infer::dedup::Distinct;
 use crate::error::{Error, Result};
+use crate::infer::dedup::Distinct;
 use crate::infer::models::ModelFiles;
-use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::infer::pooling::mean_pool_normalized;
+use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::infer::tokenize::{TextTokenizer, Truncation};
 
 /// The model contract: at most 256 word pieces per sentence, 384-wide hidden states.

@@ -44,11 +44,7 @@ pub fn resolve_dylib(explicit: Option<&Path>) -> Result<PathBuf> {
             return Ok(PathBuf::from(value));
         }
     }
-    Err(Error::RuntimeLibrary(format!(
-        "no ONNX Runtime library was given and neither {} is set. {}",
-        DYLIB_ENV_VARS.join(" nor "),
-        hint()
-    )))
+    Err(Error::RuntimeLibrary(format!("no ONNX Runtime library was given and neither {} is set. {}", DYLIB_ENV_VARS.join(" nor "), hint())))
 }
 
 /// The process-wide ONNX Runtime environment, loading the library on first use.
@@ -67,10 +63,7 @@ pub fn environment(explicit: Option<&Path>) -> Result<(Environment, PathBuf)> {
     // ort resolves relative paths against the executable's folder; make it absolute first.
     let path = path.canonicalize().map_err(|e| Error::RuntimeLibrary(format!("{}: {e}. {}", path.display(), hint())))?;
     let builder = ort::init_from(&path).map_err(|e| Error::RuntimeLibrary(format!("{e}. {}", hint())))?;
-    let environment = builder
-        .with_name("presslens")
-        .build()
-        .map_err(|e| Error::RuntimeLibrary(format!("creating the environment failed: {e}")))?;
+    let environment = builder.with_name("presslens").build().map_err(|e| Error::RuntimeLibrary(format!("creating the environment failed: {e}")))?;
     *guard = Some(Loaded { path: path.clone(), environment: environment.clone() });
     Ok((environment, path))
 }

@@ -22,9 +22,9 @@ use ort::value::{TensorElementType, TensorRef, ValueType};
 use ndarray::Array2;
 use tokenizers::Encoding;
 
+use crate::error::{Error, Result};
 use crate::infer::batch::{plan_batches, Batch};
 use crate::infer::busy_clock::BusyClock;
-use crate::error::{Error, Result};
 use crate::infer::models::ModelFiles;
 use crate::infer::runtime::ORT_VERSION;
 
@@ -118,9 +118,8 @@ pub struct OnnxModel {
 
 impl OnnxModel {
     pub fn load(environment: &Environment, files: &ModelFiles, layout: ThreadLayout, device: Device, output: OutputContract) -> Result<Self> {
-        let lanes = (0..layout.lanes.max(1))
-            .map(|_| open_session(environment, files, layout.intra_threads, device).map(Mutex::new))
-            .collect::<Result<Vec<_>>>()?;
+        let lanes =
+            (0..layout.lanes.max(1)).map(|_| open_session(environment, files, layout.intra_threads, device).map(Mutex::new)).collect::<Result<Vec<_>>>()?;
         let first = lanes[0].lock().map_err(|_| Error::Poisoned("ONNX session"))?;
         let wants_type_ids = check_inputs(&files.name, &first)?;
         check_output(&files.name, &first, output)?;
@@ -223,10 +222,7 @@ impl OnnxModel {
     /// Run one batch on one lane and hand the output (shape, flat data) to `read`.
     fn run_on<R>(&self, lane: usize, batch: &Batch, read: impl FnOnce(&[usize], &[f32]) -> Result<R>) -> Result<R> {
         let shape = batch.shape();
-        let mut inputs = vec![
-            ("input_ids", self.tensor(shape, &batch.ids)?),
-            ("attention_mask", self.tensor(shape, &batch.mask)?),
-        ];
+        let mut inputs = vec![("input_ids", self.tensor(shape, &batch.ids)?), ("attention_mask", self.tensor(shape, &batch.mask)?)];
         if self.wants_type_ids {
             inputs.push(("token_type_ids", self.tensor(shape, &batch.type_ids)?));
         }
@@ -234,16 +230,17 @@ impl OnnxModel {
         let inside = self.busy.enter();
         let outputs = session.run(inputs).map_err(|e| Error::inference(&self.name, e))?;
         drop(inside);
-        let value = outputs
-            .get(self.output.name)
-            .ok_or_else(|| Error::contract(&self.name, format!("no output named `{}`", self.output.name)))?;
+        let value = outputs.get(self.output.name).ok_or_else(|| Error::contract(&self.name, format!("no output named `{}`", self.output.name)))?;
         let (out_shape, data) = value.try_extract_tensor::<f32>().map_err(|e| Error::inference(&self.name, e))?;
         let dims: Vec<usize> = out_shape.iter().map(|&d| usize::try_from(d).unwrap_or(0)).collect();
         let expected_rows = batch.rows;
         if dims.len() != self.output.rank || dims.first() != Some(&expected_rows) || dims.last() != Some(&self.output.width) {
             return Err(Error::contract(
                 &self.name,
-                format!("output `{}` has shape {dims:?}; expected rank {} with {} rows and last axis {}", self.output.name, self.output.rank, expected_rows, self.output.width),
+                format!(
+                    "output `{}` has shape {dims:?}; expected rank {} with {} rows and last axis {}",
+                    self.output.name, self.output.rank, expected_rows, self.output.width
+                ),
             ));
         }
         read(&dims, data)

@@ -2,11 +2,11 @@
 
 use ndarray::Array2;
 
-use crate::infer::dedup::Distinct;
 use crate::error::{Error, Result};
+use crate::infer::dedup::Distinct;
 use crate::infer::models::ModelFiles;
-use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::infer::pooling::softmax_in_place;
+use crate::infer::session::{Device, OnnxModel, OutputContract, ThreadLayout};
 use crate::infer::tokenize::{TextTokenizer, Truncation};
 
 /// The model contract: (target, sentence) pairs, at most 128 word pieces, sentence truncated only.
@@ -48,11 +48,7 @@ impl TargetSentiment {
     /// run once.
     pub fn predict(&self, targets: &[&str], sentences: &[&str], batch_size: usize) -> Result<Array2<f32>> {
         if targets.len() != sentences.len() {
-            return Err(Error::InvalidInput(format!(
-                "got {} targets but {} sentences; pass one target per sentence",
-                targets.len(),
-                sentences.len()
-            )));
+            return Err(Error::InvalidInput(format!("got {} targets but {} sentences; pass one target per sentence", targets.len(), sentences.len())));
         }
         let pairs = Distinct::of(targets.iter().map(|t| clip_chars(t, MAX_TARGET_CHARS)).zip(sentences.iter().copied()));
         let encodings = self.tokenizer.encode_pairs(&pairs.items)?;

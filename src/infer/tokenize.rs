@@ -39,12 +39,7 @@ impl TextTokenizer {
             Truncation::PairSecondOnly => TruncationStrategy::OnlySecond,
         };
         inner
-            .with_truncation(Some(TruncationParams {
-                max_length: max_tokens,
-                strategy,
-                stride: 0,
-                direction: TruncationDirection::Right,
-            }))
+            .with_truncation(Some(TruncationParams { max_length: max_tokens, strategy, stride: 0, direction: TruncationDirection::Right }))
             .map_err(|e| file_error(e.to_string()))?;
         Ok(Self { inner })
     }
@@ -68,5 +63,4 @@ impl TextTokenizer {
         drop(encoding.take_overflowing());
         Ok(encoding)
     }
-
 }

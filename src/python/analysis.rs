@@ -51,8 +51,10 @@ pub fn corpus_analysis(py: Python<'_>, articles: Vec<Bound<'_, Analysis>>) -> Py
 /// article, [(name, kind, mentions)...]; output: per article, the corpus name of each actor.
 #[pyfunction]
 pub fn corpus_actor_names(per_doc: Vec<Vec<(String, String, usize)>>) -> Vec<Vec<String>> {
-    let refs: Vec<Vec<ActorRef<'_>>> =
-        per_doc.iter().map(|actors| actors.iter().map(|(name, kind, mentions)| ActorRef { name, kind: ActorKind::parse(kind), mentions: *mentions }).collect()).collect();
+    let refs: Vec<Vec<ActorRef<'_>>> = per_doc
+        .iter()
+        .map(|actors| actors.iter().map(|(name, kind, mentions)| ActorRef { name, kind: ActorKind::parse(kind), mentions: *mentions }).collect())
+        .collect();
     let mut names: Vec<Vec<String>> = per_doc.iter().map(|actors| actors.iter().map(|(name, _, _)| name.clone()).collect()).collect();
     for group in group_actors(&refs) {
         for (doc, index) in group.members {

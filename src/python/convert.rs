@@ -169,7 +169,16 @@ pub(crate) fn corpus_actor(py: Python<'_>, articles: &[Bound<'_, Analysis>], act
         .map(|part| {
             let article = articles[part.doc].get();
             let name: String = article.actors.bind(py).get_item(part.actor)?.getattr("name")?.extract()?;
-            Py::new(py, results::ArticleStance { doc_id: clone_id(py, &article.doc_id), name, score: part.score, label: part.label.as_str().to_owned(), mentions: part.mentions })
+            Py::new(
+                py,
+                results::ArticleStance {
+                    doc_id: clone_id(py, &article.doc_id),
+                    name,
+                    score: part.score,
+                    label: part.label.as_str().to_owned(),
+                    mentions: part.mentions,
+                },
+            )
         })
         .collect();
     let best = match &actor.evidence {

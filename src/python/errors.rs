@@ -28,6 +28,8 @@ pub fn to_py(error: Error) -> PyErr {
 pub fn detached<T: Send>(py: pyo3::Python<'_>, work: impl FnOnce() -> pyo3::PyResult<T> + Send) -> pyo3::PyResult<T> {
     py.detach(|| std::panic::catch_unwind(std::panic::AssertUnwindSafe(work))).unwrap_or_else(|panic| {
         let what = panic.downcast_ref::<&str>().map(|s| (*s).to_owned()).or_else(|| panic.downcast_ref::<String>().cloned()).unwrap_or_default();
-        Err(PresslensError::new_err(format!("internal error in presslens ({what}); the Pipeline is still usable, but please report this with the input that caused it")))
+        Err(PresslensError::new_err(format!(
+            "internal error in presslens ({what}); the Pipeline is still usable, but please report this with the input that caused it"
+        )))
     })
 }

@@ -62,7 +62,12 @@ impl PyPipeline {
         ort_dylib: Option<PathBuf>,
     ) -> PyResult<Self> {
         let device = crate::Device::parse(device).map_err(to_py)?;
-        let mut options = PipelineOptions::default().with_threads(threads).with_lanes(lanes).with_batch_size(batch_size).with_max_article_sentences(max_article_sentences).with_device(device);
+        let mut options = PipelineOptions::default()
+            .with_threads(threads)
+            .with_lanes(lanes)
+            .with_batch_size(batch_size)
+            .with_max_article_sentences(max_article_sentences)
+            .with_device(device);
         if let Some(dir) = models {
             options = options.with_models_dir(dir);
         }
@@ -115,7 +120,8 @@ impl PyPipeline {
     /// other articles saying nearly the same listed as sources.
     fn summarize_corpus(&self, py: Python<'_>, texts: Vec<String>, ids: Vec<DocId>, max_sentences: i64) -> PyResult<results::CorpusSummary> {
         check_ids(&ids, texts.len())?;
-        let max_sentences = usize::try_from(max_sentences).map_err(|_| to_py(crate::Error::InvalidInput(format!("max_sentences must be a non-negative int, got {max_sentences}"))))?;
+        let max_sentences = usize::try_from(max_sentences)
+            .map_err(|_| to_py(crate::Error::InvalidInput(format!("max_sentences must be a non-negative int, got {max_sentences}"))))?;
         let (docs, doc_of, picks) = detached(py, || self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py))?;
         let flat: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
         let mut sentences = Vec::with_capacity(picks.len());
@@ -133,7 +139,14 @@ impl PyPipeline {
                     let (start, end) = CharOffsets::new(&texts[doc_of[d]]).span(other.start, other.end);
                     source_sentences.push(Py::new(
                         py,
-                        results::Sentence { text: other.text.clone(), start, end, index: other.index, paragraph: other.paragraph, kind: other.kind.as_str().to_owned() },
+                        results::Sentence {
+                            text: other.text.clone(),
+                            start,
+                            end,
+                            index: other.index,
+                            paragraph: other.paragraph,
+                            kind: other.kind.as_str().to_owned(),
+                        },
                     )?);
                 }
             }
@@ -158,7 +171,14 @@ impl PyPipeline {
     /// One `presslens.Analysis` per text. `actors`: None to discover them in each text, else
     /// [(name, [aliases...])...].
     #[pyo3(signature = (texts, ids, actors, max_sentences))]
-    fn analyze_many(&self, py: Python<'_>, texts: Vec<String>, ids: Vec<DocId>, actors: Option<Vec<(String, Vec<String>)>>, max_sentences: i64) -> PyResult<Vec<Py<results::Analysis>>> {
+    fn analyze_many(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        ids: Vec<DocId>,
+        actors: Option<Vec<(String, Vec<String>)>>,
+        max_sentences: i64,
+    ) -> PyResult<Vec<Py<results::Analysis>>> {
         check_ids(&ids, texts.len())?;
         analysis::analyze_many(self, py, texts, ids, actors, max_sentences)
     }

@@ -33,10 +33,7 @@ pub fn line_reason(line: &str) -> Option<&'static str> {
 
 /// If the line starts with removable matter (a dateline), its length in bytes and the reason.
 pub fn prefix(line: &str) -> Option<(usize, &'static str)> {
-    RULES
-        .iter()
-        .filter(|r| !r.whole_line)
-        .find_map(|r| r.pattern.find(line).filter(|m| m.end() > 0).map(|m| (m.end(), r.reason)))
+    RULES.iter().filter(|r| !r.whole_line).find_map(|r| r.pattern.find(line).filter(|m| m.end() > 0).map(|m| (m.end(), r.reason)))
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! and headings separated, and hard-wrapped lines joined back into one block.
 
 use super::boilerplate;
-use super::SentenceKind;
 use super::RemovedSpan;
+use super::SentenceKind;
 
 /// A paragraph, heading or list item: `text[start..end]`, trimmed, to split into sentences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,7 +104,8 @@ fn trim(text: &str, start: usize, end: usize) -> Option<(usize, usize)> {
 fn bullet_marker_len(line: &str) -> usize {
     let mut chars = line.char_indices();
     let Some((_, first)) = chars.next() else { return 0 };
-    let marker_end = if matches!(first, '-' | '*' | '•' | '–' | '—' | '·' | '▪' | '►' | '‣' | '◦' | '●' | '○' | '■' | '□' | '➢' | '→') {
+    let marker_end = if matches!(first, '-' | '*' | '•' | '–' | '—' | '·' | '▪' | '►' | '‣' | '◦' | '●' | '○' | '■' | '□' | '➢' | '→')
+    {
         first.len_utf8()
     } else if first.is_ascii_digit() {
         let digits = line.bytes().take_while(u8::is_ascii_digit).count();

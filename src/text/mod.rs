@@ -67,14 +67,7 @@ pub fn segment(text: &str) -> Document {
     let mut sentences = Vec::new();
     for block in &layout.blocks {
         for (start, end) in sentences::split(text, block.start, block.end) {
-            sentences.push(Sentence {
-                text: text[start..end].to_owned(),
-                start,
-                end,
-                index: sentences.len(),
-                paragraph: block.paragraph,
-                kind: block.kind,
-            });
+            sentences.push(Sentence { text: text[start..end].to_owned(), start, end, index: sentences.len(), paragraph: block.paragraph, kind: block.kind });
         }
     }
     Document { sentences, removed: layout.removed }

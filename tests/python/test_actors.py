@@ -29,6 +29,7 @@ def reads(m) -> str:
         return "negative"
     return "neutral"
 
+
 REQUIRED = {
     "Marco Rubio": {"Rubio", "Marco Rubio"},
     "Nicolás Maduro": {"Maduro", "Nicolás Maduro", "Nicolas Maduro"},
@@ -114,7 +115,7 @@ def test_corpus_scores_and_polar_counts_follow_the_rule(corpus):
         assert c.label == expected
         readings = [reads(m) for m in mentions]
         assert (c.positive_mentions, c.negative_mentions) == (readings.count("positive"), readings.count("negative")), c.name
-    assert POSITIVE_ABOVE == pytest.approx(0.1) and NEGATIVE_BELOW == pytest.approx(-0.1)
+    assert pytest.approx(0.1) == POSITIVE_ABOVE and pytest.approx(-0.1) == NEGATIVE_BELOW
 
 
 def test_mention_scores_match_the_low_level_model_call(pipeline, corpus):
@@ -189,6 +190,7 @@ def test_bad_actor_arguments_raise_input_error(pipeline, actors, message):
 
 def test_tables(corpus):
     import pandas as pd
+
     table = corpus.to_pandas()
     assert list(table.columns[:8]) == ["doc_id", "actor", "corpus_actor", "kind", "score", "label", "mentions", "evidence"]
     assert len(table) == sum(len(a.actors) for a in corpus)
@@ -206,7 +208,19 @@ def test_hand_built_mentions_with_impossible_scores_are_refused(pipeline):
     art = pipeline.analyze("Mayor Alice Brennan was praised by residents. Brennan won an award.", doc_id="d")
     actor = art.actor("Alice Brennan")
     m = actor.mentions[0]
-    fields = dict(text=m.text, start=m.start, end=m.end, sentence_index=m.sentence_index, sentence=m.sentence, negative=m.negative, neutral=m.neutral, positive=m.positive, score=m.score, confidence=m.confidence, doc_id=m.doc_id)
+    fields = dict(
+        text=m.text,
+        start=m.start,
+        end=m.end,
+        sentence_index=m.sentence_index,
+        sentence=m.sentence,
+        negative=m.negative,
+        neutral=m.neutral,
+        positive=m.positive,
+        score=m.score,
+        confidence=m.confidence,
+        doc_id=m.doc_id,
+    )
     assert _native.corpus_analysis([art]).actors[0].score == pytest.approx(actor.score)
     for bad in ({"score": float("nan")}, {"score": 1.5}, {"positive": -0.2}):
         mention = presslens.MentionStance(**{**fields, **bad})

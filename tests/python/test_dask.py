@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+# The test extra installs these: a missing one must fail the run, not skip it.
+import dask.dataframe as dd
+import distributed
+import pandas as pd
 import pytest
 
 import presslens
-
-# The test extra installs these: a missing one must fail the run, not skip it.
-import dask.dataframe as dd  # noqa: E402
-import distributed  # noqa: E402
-import pandas as pd  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 import presslens
-
-import pandas as pd  # noqa: E402  (the test extra installs it; missing must fail, not skip)
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +16,13 @@ def frames(pipeline, seed_texts):
     texts = list(seed_texts.values())
     long_text = "\n\n".join(texts)  # all five articles as one long one
     rows = [{"id": k, "text": v} for k, v in seed_texts.items()]
-    rows += [{"id": "empty", "text": ""}, {"id": "none", "text": None}, {"id": "nan", "text": float("nan")}, {"id": "number", "text": 42}, {"id": "long", "text": long_text}]
+    rows += [
+        {"id": "empty", "text": ""},
+        {"id": "none", "text": None},
+        {"id": "nan", "text": float("nan")},
+        {"id": "number", "text": 42},
+        {"id": "long", "text": long_text},
+    ]
     df = pd.DataFrame(rows)
     return df, presslens.analyze_frame(df, pipeline=pipeline)
 

@@ -263,7 +263,10 @@ def test_unreachable_port_and_silent_host_are_clear_errors(tmp_path: Path):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    with pytest.raises(models.ModelDownloadError, match=rf"cannot download minilm-l6-v2/config.json from http://127.0.0.1:{port}/minilm-l6-v2/config.json: cannot reach 127.0.0.1:{port} \(.*refused"):
+    with pytest.raises(
+        models.ModelDownloadError,
+        match=rf"cannot download minilm-l6-v2/config.json from http://127.0.0.1:{port}/minilm-l6-v2/config.json: cannot reach 127.0.0.1:{port} \(.*refused",
+    ):
         models.fetch(f"http://127.0.0.1:{port}", tmp_path / "t")
     with socket.socket() as silent:  # accepts connections (the kernel does) but never answers
         silent.bind(("127.0.0.1", 0))
@@ -368,18 +371,37 @@ def test_models_wheel_installs_and_loads_with_nothing_set(models_dir: Path, tmp_
     venv = tmp_path / "fresh"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], check=True, capture_output=True, text=True).stdout.strip()
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], check=True, capture_output=True, text=True
+    ).stdout.strip()
     (Path(purelib) / "presslens_deps.pth").write_text(str(_dependency_dir(tmp_path / "deps")) + "\n")
     started = time.perf_counter()
     # Only the models package is asked for: pip must find presslens through its Requires-Dist.
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-index", "--find-links", str(wheels), "--find-links", str(presslens_wheel.parent), "presslens-models"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-index",
+            "--find-links",
+            str(wheels),
+            "--find-links",
+            str(presslens_wheel.parent),
+            "presslens-models",
+        ],
+        check=True,
+    )
     install_seconds = time.perf_counter() - started
     print(f"models wheel {wheel.stat().st_size / 1e6:.1f} MB, built in {build_seconds:.1f} s, installed (with presslens) in {install_seconds:.1f} s")
 
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRESSLENS_", "PYTHON", "VIRTUAL_ENV"))}
     env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
-    script = "import json, presslens; p = presslens.Pipeline(threads=2); print(json.dumps({'dirs': [str(d) for d in p.model_dirs], 'file': presslens.__file__, 'emb': p.embed(%r).tolist()}))" % SENTENCES
+    script = f"import json, presslens; p = presslens.Pipeline(threads=2); print(json.dumps({{'dirs': [str(d) for d in p.model_dirs], 'file': presslens.__file__, 'emb': p.embed({SENTENCES!r}).tolist()}}))"
     run = subprocess.run([str(python), "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)

@@ -1,4 +1,5 @@
 """The NER head's recipe (train/ner/) and its shipped artifact (src/data/ner/)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,8 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "train/ner"))
 # ../shared next to the checkout (main) or next to its parent folder (a worktree under wt/).
-CONLL = next((p.resolve() for p in (ROOT / "../shared/data/conll2003", ROOT / "../../shared/data/conll2003") if p.exists()),
-             ROOT / "../shared/data/conll2003")
+CONLL = next((p.resolve() for p in (ROOT / "../shared/data/conll2003", ROOT / "../../shared/data/conll2003") if p.exists()), ROOT / "../shared/data/conll2003")
 
 
 def test_shipped_head_matches_its_checksum_and_size():
@@ -53,8 +53,12 @@ def test_python_reference_reproduces_the_parity_fixture():
 def test_smoke_training_runs_and_writes_a_loadable_head(models_dir):
     import nerlib
 
-    run = subprocess.run([sys.executable, str(ROOT / "train/ner/train.py"), "--smoke", "--data", str(CONLL),
-                          "--models", str(models_dir)], capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "train/ner/train.py"), "--smoke", "--data", str(CONLL), "--models", str(models_dir)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     m = re.search(r"wrote (\S+ner_head\.safetensors)", run.stdout)
     assert m, run.stdout[-2000:]

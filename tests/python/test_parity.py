@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 import presslens
 from plain import reference_embeddings, reference_target_sentiment
 
@@ -37,12 +38,7 @@ def test_long_text_is_really_longer_than_the_budget(pipeline):
 
 
 def test_target_sentiment_matches_plain_python_reference(pipeline, models_dir, seed_texts):
-    pairs = [
-        ("Rubio", s.text)
-        for text in seed_texts.values()
-        for s in presslens.segment(text).sentences
-        if "Rubio" in s.text
-    ]
+    pairs = [("Rubio", s.text) for text in seed_texts.values() for s in presslens.segment(text).sentences if "Rubio" in s.text]
     pairs += [("Maduro", "Maduro rejected the accusations as lies."), ("Rodríguez", EDGE_CASES[-1] + " Rodríguez agreed.")]
     mentions, sentences = map(list, zip(*pairs))
     ours = pipeline.target_sentiment(mentions, sentences)

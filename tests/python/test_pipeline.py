@@ -6,8 +6,9 @@ import pickle
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import presslens
 import pytest
+
+import presslens
 
 
 def test_single_string_gives_a_vector_and_lists_give_matrices(pipeline):

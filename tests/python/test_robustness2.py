@@ -14,11 +14,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import presslens
-
-import pandas as pd  # noqa: E402  (the test extra installs it; missing must fail, not skip)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,7 +29,9 @@ def cli(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess[s
 def python(code: str, timeout: float) -> subprocess.CompletedProcess[str]:
     """Run ``code`` in a fresh interpreter; a hang becomes a failed test, not a stuck CI job."""
     # Own session, so that on a timeout the fork children (which would hang on) go too.
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True
+    )
     try:
         stdout, stderr = child.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
@@ -43,7 +44,14 @@ def python(code: str, timeout: float) -> subprocess.CompletedProcess[str]:
 # ------------------------------------------------------------------ 1. fork
 
 
-@pytest.mark.parametrize("call", ["p.embed(['hello world'] * 20).shape", "len(p.summarize_many(['One sentence here. Another sentence there. A third one.'] * 3))", "[a.name for a in p.analyze('Marco Rubio met Delcy Rodriguez in Caracas. Rubio praised her.').actors]"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        "p.embed(['hello world'] * 20).shape",
+        "len(p.summarize_many(['One sentence here. Another sentence there. A third one.'] * 3))",
+        "[a.name for a in p.analyze('Marco Rubio met Delcy Rodriguez in Caracas. Rubio praised her.').actors]",
+    ],
+)
 def test_a_pipeline_made_before_fork_works_in_a_fork_child(call):
     run = python(
         f"""
@@ -138,7 +146,7 @@ def test_stance_on_one_long_sentence_is_linear_in_memory():
         timeout=240,
     )
     assert run.returncode == 0, run.stderr[-1500:]
-    size, seconds, grown_mb = run.stdout.split()
+    size, _seconds, grown_mb = run.stdout.split()
     assert int(size) > 20_000
     assert float(grown_mb) < 400, f"peak RSS grew {grown_mb} MB"
 
@@ -179,9 +187,15 @@ DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 @pytest.fixture(scope="module")
 def hostile_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    (folder / "=cmd.txt").write_text('=HYPERLINK("http://evil","x") Marco Rubio visited Caracas on Monday to meet officials. Rubio praised the talks with Venezuela.\n', encoding="utf-8")
-    (folder / "@sum.txt").write_text("+1 Marco Rubio said the United States would help Venezuela rebuild its economy. Rubio criticised Maduro.\n", encoding="utf-8")
-    (folder / "-x.txt").write_text("-2 Delcy Rodriguez said Venezuela rejected the plan of the United States. Rodriguez blamed Rubio for the sanctions.\n", encoding="utf-8")
+    (folder / "=cmd.txt").write_text(
+        '=HYPERLINK("http://evil","x") Marco Rubio visited Caracas on Monday to meet officials. Rubio praised the talks with Venezuela.\n', encoding="utf-8"
+    )
+    (folder / "@sum.txt").write_text(
+        "+1 Marco Rubio said the United States would help Venezuela rebuild its economy. Rubio criticised Maduro.\n", encoding="utf-8"
+    )
+    (folder / "-x.txt").write_text(
+        "-2 Delcy Rodriguez said Venezuela rejected the plan of the United States. Rodriguez blamed Rubio for the sanctions.\n", encoding="utf-8"
+    )
     return folder
 
 
@@ -229,7 +243,10 @@ def test_summarize_past_the_corpus_limit_writes_the_articles(tmp_path):
 
 def test_jsonl_strings_may_hold_unicode_line_separators(tmp_path):
     path = tmp_path / "in.jsonl"
-    rows = [{"id": "a", "text": "Rubio spoke\u2028in Caracas\u2029on Monday\u0085about oil and the economy."}, {"id": "b", "text": "Maduro answered him on Tuesday in a long speech."}]
+    rows = [
+        {"id": "a", "text": "Rubio spoke\u2028in Caracas\u2029on Monday\u0085about oil and the economy."},
+        {"id": "b", "text": "Maduro answered him on Tuesday in a long speech."},
+    ]
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     run = cli("summarize", str(path), "--format", "jsonl", "--threads", "2")
     assert run.returncode == 0, run.stderr
@@ -257,7 +274,13 @@ def one_line_error(run: subprocess.CompletedProcess[str]) -> str:
 def test_unhashable_jsonl_ids_are_one_line(tmp_path):
     shared = "Marco Rubio met Delcy Rodriguez in Caracas on Monday to discuss oil."
     path = tmp_path / "in.jsonl"
-    path.write_text(json.dumps({"id": [1, 2], "text": shared + " More words follow here."}) + "\n" + json.dumps({"id": [3], "text": shared + " Other words follow there."}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": [1, 2], "text": shared + " More words follow here."})
+        + "\n"
+        + json.dumps({"id": [3], "text": shared + " Other words follow there."})
+        + "\n",
+        encoding="utf-8",
+    )
     for command in ("summarize", "analyze"):
         line = one_line_error(cli(command, str(path), "--threads", "2"))
         assert "id" in line
@@ -295,7 +318,12 @@ def test_blank_first_jsonl_line_still_checks_the_text_field(tmp_path):
 
 
 def test_none_and_nan_ids_keep_their_corpus_actor_and_come_back_as_given(pipeline):
-    texts = ["Secretary of State Marco Rubio visited Caracas. Marco Rubio met officials there.", "Senator Rubio praised the talks on Monday.", "Mr. Rubio left on Tuesday after the talks.", "Senator Rubio said more on Wednesday."]
+    texts = [
+        "Secretary of State Marco Rubio visited Caracas. Marco Rubio met officials there.",
+        "Senator Rubio praised the talks on Monday.",
+        "Mr. Rubio left on Tuesday after the talks.",
+        "Senator Rubio said more on Wednesday.",
+    ]
     ids = ["a", None, float("nan"), 7]
     df = pd.DataFrame({"id": pd.Series(ids, dtype=object), "text": texts})
     out = presslens.analyze_frame(df, pipeline=pipeline)

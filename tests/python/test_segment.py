@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import presslens
 import pytest
+
+import presslens
 
 
 def test_offsets_slice_python_strings(seed_texts):

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import presslens
 import pytest
+
+import presslens
 
 ROOT = Path(__file__).resolve().parents[2]
 BOILERPLATE = ("Leave a Reply", "email address", "en_US", "Key Developments", "Why It Matters", "Full Report")

@@ -6,6 +6,7 @@ of every encoding, [CLS]/[SEP] included), <split>.rows.npy [n_sentences + 1] int
 <split>.key.txt (sha256 of the rebuilt sentences, so a changed input is never read from a stale
 cache).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -13,8 +14,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-
-import nerlib
 
 
 def sentences_key(texts):
@@ -30,8 +29,7 @@ def open_session(models_dir, threads):
     so = ort.SessionOptions()
     so.intra_op_num_threads = threads
     so.inter_op_num_threads = 1
-    return ort.InferenceSession(str(Path(models_dir) / "minilm-l6-v2" / "model.onnx"), so,
-                                providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(Path(models_dir) / "minilm-l6-v2" / "model.onnx"), so, providers=["CPUExecutionProvider"])
 
 
 def encode_states(session, tokenizer, texts, batch_size=64, log=None):
@@ -41,7 +39,7 @@ def encode_states(session, tokenizer, texts, batch_size=64, log=None):
     out = [None] * len(texts)
     t0 = time.time()
     for bi in range(0, len(order), batch_size):
-        idx = order[bi:bi + batch_size]
+        idx = order[bi : bi + batch_size]
         L = max(len(encs[i].ids) for i in idx)
         ids = np.zeros((len(idx), L), dtype=np.int64)
         mask = np.zeros((len(idx), L), dtype=np.int64)
@@ -49,10 +47,9 @@ def encode_states(session, tokenizer, texts, batch_size=64, log=None):
             n = len(encs[i].ids)
             ids[r, :n] = encs[i].ids
             mask[r, :n] = 1
-        (hs,) = session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask,
-                                                   "token_type_ids": np.zeros_like(ids)})
+        (hs,) = session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})
         for r, i in enumerate(idx):
-            out[i] = hs[r, :len(encs[i].ids)]
+            out[i] = hs[r, : len(encs[i].ids)]
         if log and (bi // batch_size) % 50 == 0:
             log(f"  {bi + len(idx)}/{len(texts)} sentences, {time.time() - t0:.0f}s")
     return out, encs

@@ -7,6 +7,7 @@ tokenizer's pre-tokenizer words (`Encoding.word_ids`: whitespace + punctuation s
 that is what Rust gets from the same tokenizer on raw text; CoNLL token labels are projected onto
 them.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,25 +22,26 @@ TAG_INDEX = {t: i for i, t in enumerate(TAGS)}
 MAX_PIECES = 256
 HIDDEN = 384
 SHAPE_NAMES = [
-    "init_cap",      # first char is an uppercase letter
-    "all_caps",      # has a letter and every letter is uppercase
-    "inner_cap",     # an uppercase letter after the first char (McDonald, iPhone)
-    "all_lower",     # has a letter and every letter is lowercase
-    "has_digit",     # an ASCII digit
-    "all_digit",     # only ASCII digits
-    "no_alnum",      # punctuation or symbols only
+    "init_cap",  # first char is an uppercase letter
+    "all_caps",  # has a letter and every letter is uppercase
+    "inner_cap",  # an uppercase letter after the first char (McDonald, iPhone)
+    "all_lower",  # has a letter and every letter is lowercase
+    "has_digit",  # an ASCII digit
+    "all_digit",  # only ASCII digits
+    "no_alnum",  # punctuation or symbols only
     "single_char",
-    "first_word",    # word 0 of the sentence
-    "glued_prev",    # no whitespace between the previous word and this one (U.S., 1996-08-30)
+    "first_word",  # word 0 of the sentence
+    "glued_prev",  # no whitespace between the previous word and this one (U.S., 1996-08-30)
     "glued_next",
-    "gaz_country",   # the word is a word of a country name/alias in the frozen gazetteer list
+    "gaz_country",  # the word is a word of a country name/alias in the frozen gazetteer list
     "gaz_org",
-    "caps_sentence", # most words with letters are all caps (headlines, sports results): casing says little
+    "caps_sentence",  # most words with letters are all caps (headlines, sports results): casing says little
 ]
 N_SHAPE = len(SHAPE_NAMES)
 
 
 # ---------------------------------------------------------------- CoNLL
+
 
 def read_conll(path):
     """Sentences as (tokens, tags, doc_index); -DOCSTART- starts a new document."""
@@ -94,6 +96,7 @@ def token_entities(tags, spans):
 
 
 # ---------------------------------------------------------------- tokenizer and words
+
 
 def load_tokenizer(models_dir):
     from tokenizers import Tokenizer
@@ -221,6 +224,7 @@ def word_labels(words, spans, tags):
 
 # ---------------------------------------------------------------- head
 
+
 def head_forward(params, x, window):
     """Logits [n, 9] for one sentence's word features x [n, HIDDEN + N_SHAPE] (no dropout).
 
@@ -237,8 +241,8 @@ def head_forward(params, x, window):
 def window_concat(p, window):
     n, d = p.shape
     pad = np.zeros((n + 2 * window, d), dtype=p.dtype)
-    pad[window:window + n] = p
-    return np.concatenate([pad[k:k + n] for k in range(2 * window + 1)], axis=1)
+    pad[window : window + n] = p
+    return np.concatenate([pad[k : k + n] for k in range(2 * window + 1)], axis=1)
 
 
 def allowed_transitions():
@@ -308,6 +312,7 @@ def decode(params, meta, x, words):
 
 # ---------------------------------------------------------------- safetensors
 
+
 def save_safetensors(path, tensors, metadata):
     header, blobs, off = {}, [], 0
     for name in sorted(tensors):
@@ -329,12 +334,12 @@ def save_safetensors(path, tensors, metadata):
 def load_safetensors(path):
     raw = Path(path).read_bytes()
     (n,) = struct.unpack("<Q", raw[:8])
-    header = json.loads(raw[8:8 + n])
+    header = json.loads(raw[8 : 8 + n])
     meta = header.pop("__metadata__", {})
     base = 8 + n
     out = {}
     for name, info in header.items():
         assert info["dtype"] == "F32", name
         a, b = info["data_offsets"]
-        out[name] = np.frombuffer(raw[base + a:base + b], dtype="<f4").reshape(info["shape"]).copy()
+        out[name] = np.frombuffer(raw[base + a : base + b], dtype="<f4").reshape(info["shape"]).copy()
     return out, meta

@@ -10,6 +10,7 @@ Features, per pre-tokenizer word of the sentence (see nerlib.py): mean of the wo
 projection (ReLU), a +-window concat of projections, one hidden ReLU layer, 9 BIO logits; decoded by
 Viterbi with BIO constraints and transition scores counted on train.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import embed_cache  # noqa: E402
-import nerlib  # noqa: E402
+import embed_cache
+import nerlib
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,6 +36,7 @@ def log(msg):
 
 
 # ---------------------------------------------------------------- data
+
 
 class Split:
     """Word-level arrays of one split."""
@@ -48,10 +50,9 @@ class Split:
         for i, ((toks, tags, _), text, enc) in enumerate(zip(sents, texts, encs)):
             _, spans = nerlib.rebuild(toks)
             words = nerlib.words_of(enc.offsets, enc.word_ids)
-            st = states[rows[i]:rows[i + 1]]
+            st = states[rows[i] : rows[i + 1]]
             assert st.shape[0] == len(enc.ids), (i, st.shape, len(enc.ids))
-            x = np.concatenate([nerlib.word_states(st, words),
-                                nerlib.shape_features(text, words, *gaz)], axis=1)
+            x = np.concatenate([nerlib.word_states(st, words), nerlib.shape_features(text, words, *gaz)], axis=1)
             xs.append(x)
             ys.append(nerlib.word_labels(words, spans, tags))
             sid.append(np.full(len(words), i))
@@ -79,14 +80,20 @@ def neighbours(sid, idx, window):
 
 # ---------------------------------------------------------------- model
 
+
 def init_params(rng, d_in, proj, hidden, window, n_tags, mean, std):
     def glorot(a, b):
         return (rng.standard_normal((a, b)) * np.sqrt(2.0 / a)).astype(np.float32)
+
     return {
-        "in_mean": mean.astype(np.float32), "in_std": std.astype(np.float32),
-        "w1": glorot(d_in, proj), "b1": np.zeros(proj, np.float32),
-        "w2": glorot(proj * (2 * window + 1), hidden), "b2": np.zeros(hidden, np.float32),
-        "w3": glorot(hidden, n_tags) * 0.5, "b3": np.zeros(n_tags, np.float32),
+        "in_mean": mean.astype(np.float32),
+        "in_std": std.astype(np.float32),
+        "w1": glorot(d_in, proj),
+        "b1": np.zeros(proj, np.float32),
+        "w2": glorot(proj * (2 * window + 1), hidden),
+        "b2": np.zeros(hidden, np.float32),
+        "w3": glorot(hidden, n_tags) * 0.5,
+        "b3": np.zeros(n_tags, np.float32),
     }
 
 
@@ -98,7 +105,7 @@ def forward_backward(params, X, idx, sid, y, rng, drop_in, drop_hid, window):
     sentence by sentence). Each word is projected once; the window concat then gathers the
     projections of its neighbours in the same sentence (zero rows outside it)."""
     B = len(idx)
-    nb = neighbours_local(sid[idx], window)                   # [B, K] local indices or -1
+    nb = neighbours_local(sid[idx], window)  # [B, K] local indices or -1
     K = nb.shape[1]
     xn = (X[idx] - params["in_mean"]) / params["in_std"]
     if drop_in:
@@ -106,7 +113,7 @@ def forward_backward(params, X, idx, sid, y, rng, drop_in, drop_hid, window):
     a1 = xn @ params["w1"] + params["b1"]
     p = np.maximum(a1, 0)
     ppad = np.vstack([p, np.zeros((1, p.shape[1]), np.float32)])
-    z = ppad[np.where(nb >= 0, nb, B)].reshape(B, -1)          # [B, K*proj]
+    z = ppad[np.where(nb >= 0, nb, B)].reshape(B, -1)  # [B, K*proj]
     if drop_hid:
         kz = (rng.random(z.shape) > drop_hid).astype(np.float32) / (1 - drop_hid)
         z = z * kz
@@ -135,7 +142,7 @@ def forward_backward(params, X, idx, sid, y, rng, drop_in, drop_hid, window):
     dp = np.zeros_like(p)
     for k in range(K):
         ok = nb[:, k] >= 0
-        dp[nb[ok, k]] += dz[ok, k]   # a word is the k-th neighbour of at most one word
+        dp[nb[ok, k]] += dz[ok, k]  # a word is the k-th neighbour of at most one word
     dp *= a1 > 0
     g["w1"] = xn.T @ dp
     g["b1"] = dp.sum(0)
@@ -159,7 +166,7 @@ def logits_all(params, split, window, chunk=8192):
     for a in range(0, len(split.y), chunk):
         idx = np.arange(a, min(a + chunk, len(split.y)))
         nb = neighbours(split.sid, idx, window)
-        B, K = nb.shape
+        B, _ = nb.shape
         mask = (nb >= 0).astype(np.float32)
         xn = (split.x[np.where(nb >= 0, nb, 0).reshape(-1)] - params["in_mean"]) / params["in_std"]
         p = np.maximum(xn @ params["w1"] + params["b1"], 0) * mask.reshape(-1, 1)
@@ -215,10 +222,13 @@ def decode_split(logits, split, trans, start):
 
 # ---------------------------------------------------------------- main
 
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", default=next((str(p) for p in (ROOT / "../shared/data/conll2003",
-                    ROOT / "../../shared/data/conll2003") if p.exists()), "../shared/data/conll2003"))
+    ap.add_argument(
+        "--data",
+        default=next((str(p) for p in (ROOT / "../shared/data/conll2003", ROOT / "../../shared/data/conll2003") if p.exists()), "../shared/data/conll2003"),
+    )
     ap.add_argument("--models", default=os.environ.get("PRESSLENS_MODELS", "/work/shared/models"))
     ap.add_argument("--cache", default="/work/cache/ner")
     ap.add_argument("--out", default=str(ROOT / "src/data/ner"))
@@ -289,8 +299,8 @@ def main():
             for k in TRAINED:
                 m[k] = b1 * m[k] + (1 - b1) * g[k]
                 v[k] = b2 * v[k] + (1 - b2) * g[k] * g[k]
-                mh = m[k] / (1 - b1 ** step)
-                vh = v[k] / (1 - b2 ** step)
+                mh = m[k] / (1 - b1**step)
+                vh = v[k] / (1 - b2**step)
                 params[k] -= (lr * mh / (np.sqrt(vh) + eps)).astype(np.float32)
         lg = logits_all(params, dv, args.window)
         f1 = score_entities(dv.gold, decode_split(lg, dv, trans1, start1))["ALL"]["f1"]
@@ -338,11 +348,23 @@ def main():
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     (out / "SHA256SUMS").write_text(f"{digest}  ner_head.safetensors\n")
     log(f"wrote {path} ({path.stat().st_size} bytes, sha256 {digest})")
-    (out / "train_log.json").write_text(json.dumps({
-        "args": vars(args), "history": history, "chosen_epoch": best[1], "transition_weight": weight,
-        "train_seconds": round(train_seconds, 1), "total_seconds": round(time.time() - t_start, 1),
-        "dev": res}, indent=1) + "\n")
+    (out / "train_log.json").write_text(
+        json.dumps(
+            {
+                "args": vars(args),
+                "history": history,
+                "chosen_epoch": best[1],
+                "transition_weight": weight,
+                "train_seconds": round(train_seconds, 1),
+                "total_seconds": round(time.time() - t_start, 1),
+                "dev": res,
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     import parity_fixture
+
     parity_fixture.write(path, args.models, Path(args.fixture), dev_s[:8] if not args.smoke else dev_s[:3], log)
     log(f"total {time.time() - t_start:.0f}s")
 

@@ -102,7 +102,9 @@ def fold_of(article_index: int) -> int:
     return article_index % FOLDS
 
 
-def out_of_fold(train_evidence: list, train_gold: list[str], train_folds: np.ndarray, grid: dict, apply: list[tuple[list, np.ndarray]]) -> tuple[list[Params], list[list[str]]]:
+def out_of_fold(
+    train_evidence: list, train_gold: list[str], train_folds: np.ndarray, grid: dict, apply: list[tuple[list, np.ndarray]]
+) -> tuple[list[Params], list[list[str]]]:
     """For each fold: parameters chosen on the other folds of the training items; labels for every
     `apply` (evidence, folds) set's items of that fold."""
     combos, table = score_table(train_evidence, grid)
@@ -144,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
         oof = dict(zip(modes, labelled))
         res = {m: metrics(gold[m], oof[m]) for m in gold}
         report["families"][name] = {m: {"accuracy": r["accuracy"], "macro_f1": r["macro_f1"]} for m, r in res.items()}
-        print(f"| {name} | {res['given']['accuracy']:.3f} | {res['given']['macro_f1']:.3f} | {res['discovered']['accuracy']:.3f} | {res['discovered']['macro_f1']:.3f} |")
+        print(
+            f"| {name} | {res['given']['accuracy']:.3f} | {res['given']['macro_f1']:.3f} | {res['discovered']['accuracy']:.3f} | {res['discovered']['macro_f1']:.3f} |"
+        )
         report["families"][name]["objective"] = res["given"]["accuracy"] + res["given"]["macro_f1"]
         if best_family is None or report["families"][name]["objective"] > best_family[1] + 1e-9:
             best_family = (name, report["families"][name]["objective"])
@@ -152,12 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     for m in gold:
         t = metrics(gold[m], today[m])
         n = metrics(gold[m], ["neutral"] * len(gold[m]))
-        print(f"| today's rule (no fitting) [{m}] | acc {t['accuracy']:.3f} | macro-F1 {t['macro_f1']:.3f} | all neutral: acc {n['accuracy']:.3f} | macro-F1 {n['macro_f1']:.3f} |")
+        print(
+            f"| today's rule (no fitting) [{m}] | acc {t['accuracy']:.3f} | macro-F1 {t['macro_f1']:.3f} | all neutral: acc {n['accuracy']:.3f} | macro-F1 {n['macro_f1']:.3f} |"
+        )
 
     print(f"\nchosen family: {best_family[0]}")
     report["chosen_family"] = best_family[0]
     print("\nPer fold, chosen family (parameters chosen on the other 7 folds; given-actor mode):\n")
-    print("| fold | articles | actors | dead_zone | prior | speaker_w | pos> | neg< | acc | macro-F1 | today acc | today macro-F1 | all-neutral acc |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| fold | articles | actors | dead_zone | prior | speaker_w | pos> | neg< | acc | macro-F1 | today acc | today macro-F1 | all-neutral acc |\n| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    )
     accs, f1s = [], []
     for f in range(FOLDS):
         idx = np.flatnonzero(folds["given"] == f)
@@ -168,9 +176,20 @@ def main(argv: list[str] | None = None) -> int:
         p = final_chosen[f]
         accs.append(ours["accuracy"])
         f1s.append(ours["macro_f1"])
-        row = {"fold": f, "articles": n_art, "actors": len(idx), "params": p.as_dict(), "accuracy": ours["accuracy"], "macro_f1": ours["macro_f1"], "today_accuracy": t["accuracy"], "today_macro_f1": t["macro_f1"]}
+        row = {
+            "fold": f,
+            "articles": n_art,
+            "actors": len(idx),
+            "params": p.as_dict(),
+            "accuracy": ours["accuracy"],
+            "macro_f1": ours["macro_f1"],
+            "today_accuracy": t["accuracy"],
+            "today_macro_f1": t["macro_f1"],
+        }
         report["folds"].append(row)
-        print(f"| {f} | {n_art} | {len(idx)} | {p.dead_zone} | {p.prior} | {p.speaker_weight} | {p.positive_above} | -{p.negative_below} | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {t['accuracy']:.3f} | {t['macro_f1']:.3f} | {g.count('neutral') / len(g):.3f} |")
+        print(
+            f"| {f} | {n_art} | {len(idx)} | {p.dead_zone} | {p.prior} | {p.speaker_weight} | {p.positive_above} | -{p.negative_below} | {ours['accuracy']:.3f} | {ours['macro_f1']:.3f} | {t['accuracy']:.3f} | {t['macro_f1']:.3f} | {g.count('neutral') / len(g):.3f} |"
+        )
     pooled = metrics(gold["given"], final_oof["given"])
     print(f"| mean of folds | | | | | | | | {np.mean(accs):.3f} | {np.mean(f1s):.3f} | | | |")
     print(f"| pooled out-of-fold | | {len(gold['given'])} | | | | | | {pooled['accuracy']:.3f} | {pooled['macro_f1']:.3f} | | | |")
@@ -192,7 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     report["final"] = out
     report["final_fit"] = fitted
     args.json.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"\nfitted on all {len(gold['given'])}: {final}; in-sample accuracy {fitted['given']['accuracy']:.3f}, macro-F1 {fitted['given']['macro_f1']:.3f} -> {args.out}")
+    print(
+        f"\nfitted on all {len(gold['given'])}: {final}; in-sample accuracy {fitted['given']['accuracy']:.3f}, macro-F1 {fitted['given']['macro_f1']:.3f} -> {args.out}"
+    )
     return 0
 
 

@@ -33,9 +33,35 @@ from pathlib import Path
 PARAMS = Path(__file__).resolve().parent / "params.json"
 
 SPEECH_VERBS = {
-    "said", "says", "say", "told", "tells", "added", "adds", "explained", "explains", "argued", "argues",
-    "warned", "warns", "claimed", "claims", "stated", "states", "insisted", "insists", "noted", "notes",
-    "continued", "commented", "believes", "believed", "thinks", "reckons", "predicted", "predicts",
+    "said",
+    "says",
+    "say",
+    "told",
+    "tells",
+    "added",
+    "adds",
+    "explained",
+    "explains",
+    "argued",
+    "argues",
+    "warned",
+    "warns",
+    "claimed",
+    "claims",
+    "stated",
+    "states",
+    "insisted",
+    "insists",
+    "noted",
+    "notes",
+    "continued",
+    "commented",
+    "believes",
+    "believed",
+    "thinks",
+    "reckons",
+    "predicted",
+    "predicts",
 }
 _WORD = re.compile(r"[A-Za-z]+")
 

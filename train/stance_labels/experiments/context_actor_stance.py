@@ -3,11 +3,19 @@ context (next, previous, both), the span marked with < >, and averages with the 
 scored at article level by the neutral-prior rule with 8-fold CV by article. Not adopted.
     PRESSLENS_MODELS=/work/shared/models python train/stance_labels/experiments/context_actor_stance.py
 Model outputs cached in /work/cache/stance/ctx.pkl."""
-import json, sys, os, numpy as np, pickle
+import os
+import pickle
+import sys
+
+import numpy as np
+
 sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]))
-from collect import load_dev, article_text, usable_alias, match_gold, cached
-import presslens
 from pathlib import Path
+
+from collect import article_text, load_dev, usable_alias
+
+import presslens
+
 cache=Path('/work/cache/stance/ctx.pkl')
 if cache.exists():
     out=pickle.load(open(cache,'rb'))
@@ -35,7 +43,8 @@ else:
 keys=out['keys']; probs=out['probs']
 print(len(keys), 'mentions; base matches pipeline score:', np.allclose([k[3] for k in keys], probs['base'][:,2]-probs['base'][:,0], atol=1e-4))
 import fit
-from fit import metrics, THRESHOLDS
+from fit import THRESHOLDS, metrics
+
 rows=load_dev(); arts=[r['article'] for r in rows]
 items=[]
 for r in rows:

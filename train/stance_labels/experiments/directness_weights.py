@@ -3,13 +3,20 @@ sentences (index < L) weighted lead_w, the actor near the start of its sentence 
 a subject proxy) weighted subj_w, the actor as speaker weighted spk_w. None improved CV; not adopted.
     python train/stance_labels/experiments/directness_weights.py
 """
-import sys, numpy as np, itertools, re
+import itertools
+import re
+import sys
+
+import numpy as np
+
 sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]))
-from collect import cached, load_dev, match_gold
-from rule import is_speaker
-import fit
-from fit import metrics, THRESHOLDS, FOLDS
 from pathlib import Path
+
+import fit
+from collect import cached, load_dev, match_gold
+from fit import THRESHOLDS, metrics
+from rule import is_speaker
+
 data=cached(Path('/work/cache/stance/presslens_822e487.json')); rows=load_dev()
 its={m:match_gold(rows,data[m],m=='given') for m in ('given','discovered')}
 gold={m:[g['stance'] for _,g,_ in v] for m,v in its.items()}

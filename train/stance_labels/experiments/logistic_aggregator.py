@@ -3,12 +3,17 @@ mode, 8-fold CV by article), to check whether a richer aggregator beats the 3-pa
 not (CV accuracy 0.66-0.72, macro-F1 0.28-0.54). Not adopted.
     python train/stance_labels/experiments/logistic_aggregator.py
 """
-import sys, numpy as np
+import sys
+
+import numpy as np
+
 sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[1]))
-from collect import cached, load_dev, match_gold
-from rule import sentence_evidence, article_mentions
-from fit import metrics
 from pathlib import Path
+
+from collect import cached, load_dev, match_gold
+from fit import metrics
+from rule import article_mentions, sentence_evidence
+
 data=cached(Path('/work/cache/stance/presslens_822e487.json')); rows=load_dev()
 its=match_gold(rows,data['given'],True)
 gold=np.array([{'negative':0,'neutral':1,'positive':2}[g['stance']] for _,g,_ in its]); folds=np.array([i%8 for i,_,_ in its])
@@ -16,7 +21,7 @@ def feat(a):
     ev=[s for s,_ in sentence_evidence(article_mentions(a))]; n=len(ev)
     pp=np.mean([m['probabilities'][2] for m in a['mentions']]); pn=np.mean([m['probabilities'][0] for m in a['mentions']])
     return [sum(ev)/(n+10), max(ev), min(ev), sum(s>0.5 for s in ev), sum(s<-0.5 for s in ev), np.log(n), pp, pn, np.mean(ev)]
-X=np.array([feat(a) for _,_,a in its]); 
+X=np.array([feat(a) for _,_,a in its])
 def train(X,y,l2):
     mu,sd=X.mean(0),X.std(0)+1e-9; Z=(X-mu)/sd; Z=np.c_[Z,np.ones(len(Z))]
     W=np.zeros((Z.shape[1],3)); Y=np.eye(3)[y]

@@ -3,11 +3,17 @@ NewsMTSC dev: the mention span marked in the sentence with a pair of characters,
 the plain and marked readings. Run from the repository root:
     PRESSLENS_MODELS=/work/shared/models python train/stance_labels/experiments/mark_span_newsmtsc.py
 Model outputs are cached under /work/cache/stance/mtsc/."""
-import json, sys, os, numpy as np, hashlib
+import os
+import sys
+
+import numpy as np
+
 sys.path.insert(0, str(__import__('pathlib').Path(__file__).resolve().parents[3] / 'bench'))
-from newsmtsc import load, macro_f1, accuracy, polarity
-import presslens
 from pathlib import Path
+
+import presslens
+from newsmtsc import accuracy, load, macro_f1, polarity
+
 pipe=presslens.Pipeline(os.environ['PRESSLENS_MODELS'],threads=1)
 labels=pipe.stance_labels
 D=Path('/work/shared/data/newsmtsc')

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
-from newsmtsc import accuracy, load, macro_f1  # noqa: E402
+from newsmtsc import accuracy, load, macro_f1
 
 DATA = Path("/work/shared/data/newsmtsc")
 CACHE = Path("/work/cache/stance/mtsc")
