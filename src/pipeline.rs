@@ -57,6 +57,30 @@ fn check_range(name: &str, value: usize, low: usize, high: usize, meaning_of_zer
     Err(Error::InvalidInput(format!("{name} must be between {low} and {high}{zero}, got {value}")))
 }
 
+/// Where to tag a sentence again when the encoder stopped at byte `read`: the start of the word it
+/// stopped in (that word may have been cut), or None when the rest holds no word.
+fn resume_at(text: &str, read: usize) -> Option<usize> {
+    let rest = text.get(read..)?;
+    if !rest.chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    Some(text[..read].rfind(char::is_whitespace).map_or(0, |at| at + 1))
+}
+
+/// At most about 2,000 bytes of `text` from `from` (more than the encoder reads), ending at a space.
+fn tagging_window(text: &str, from: usize) -> &str {
+    let rest = text.get(from..).unwrap_or("");
+    if rest.len() <= 2000 {
+        return rest;
+    }
+    let mut end = 2000;
+    while !rest.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = rest[..end].rfind(char::is_whitespace).filter(|&at| at > 0).unwrap_or(end);
+    &rest[..end]
+}
+
 /// The most `threads` this machine accepts: [`MAX_THREADS_PER_CORE`] per core, at most [`MAX_THREADS`].
 pub fn max_threads() -> usize {
     let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
@@ -388,13 +412,42 @@ impl Pipeline {
     /// offsets into that sentence).
     fn embed_and_tag(&self, sentences: &[&str]) -> Result<(Array2<f32>, Vec<Vec<Entity>>)> {
         let engine = self.engine()?;
-        let (embeddings, tagged) = engine.pool.install(|| {
-            engine.embedder.embed_with_states(sentences, self.options.batch_size, |text, encoding, states| {
-                self.ner.tag(text, states, encoding.get_offsets(), encoding.get_word_ids()).map_err(|e| e.to_string())
-            })
-        })?;
-        let entities: std::result::Result<Vec<Vec<Entity>>, String> = tagged.into_iter().collect();
-        Ok((embeddings, entities.map_err(|reason| Error::inference("entity recogniser", reason))?))
+        let batch_size = self.options.batch_size;
+        // Entities, and how far into the text the encoder read (its last piece's end).
+        let tag = |text: &str, encoding: &tokenizers::Encoding, states: ndarray::ArrayView2<f32>| {
+            let found = self.ner.tag(text, states, encoding.get_offsets(), encoding.get_word_ids()).map_err(|e| e.to_string())?;
+            Ok::<_, String>((found, encoding.get_offsets().iter().map(|&(_, end)| end).max().unwrap_or(0)))
+        };
+        let failed = |reason: String| Error::inference("entity recogniser", reason);
+        let (embeddings, tagged) = engine.pool.install(|| engine.embedder.embed_with_states(sentences, batch_size, tag))?;
+        let mut entities = Vec::with_capacity(sentences.len());
+        let mut pending: Vec<(usize, usize)> = Vec::new();
+        for (i, result) in tagged.into_iter().enumerate() {
+            let (found, read) = result.map_err(failed)?;
+            entities.push(found);
+            if let Some(from) = resume_at(sentences[i], read) {
+                entities[i].retain(|e| e.end <= from);
+                pending.push((i, from));
+            }
+        }
+        // The encoder reads 256 word pieces: a longer sentence is tagged again from where it
+        // stopped, one window at a time, until all of it is read (cost linear in its length).
+        while !pending.is_empty() {
+            let windows: Vec<&str> = pending.iter().map(|&(i, from)| tagging_window(sentences[i], from)).collect();
+            let (_, tagged) = engine.pool.install(|| engine.embedder.embed_with_states(&windows, batch_size, tag))?;
+            let mut next = Vec::new();
+            for ((i, from), result) in pending.into_iter().zip(tagged) {
+                let (found, read) = result.map_err(failed)?;
+                let resume = resume_at(sentences[i], from + read).filter(|&next_from| next_from > from);
+                let keep_until = resume.unwrap_or(usize::MAX);
+                entities[i].extend(found.into_iter().map(|e| Entity { start: e.start + from, end: e.end + from, ..e }).filter(|e| e.end <= keep_until));
+                if let Some(next_from) = resume {
+                    next.push((i, next_from));
+                }
+            }
+            pending = next;
+        }
+        Ok((embeddings, entities))
     }
 
     /// One summary across articles; picks index into the concatenated sentences of `docs`.

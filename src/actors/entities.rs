@@ -1,6 +1,6 @@
 //! Actors from learned entity spans: the names of one article grouped the way a reader groups them.
 //!
-//! Input: the entity recogniser's spans (PER, ORG, LOC, MISC) over the body sentences. Rules:
+//! Input: the entity recogniser's spans (PER, ORG, LOC, MISC) over the sentences (see `is_read`). Rules:
 //! - PER: titles at the start of a span come off and, with a title just before it ("Foreign
 //!   Secretary Jack Straw", "Mr Kennedy"), are kept as the actor's role. A one-word name joins the
 //!   full name it is the surname of (the one mentioned most recently, else the first after), unless
@@ -89,7 +89,17 @@ fn surface(lex: &Lexicon, sentence: &Sentence, span: &EntitySpan, index: usize) 
             title = Some(found);
         }
     }
-    let (start, end) = (tokens[begin].start, tokens[last].end);
+    // "The Party of Democratic Action", "August National Association of ...": an article or a
+    // calendar word at the start is not part of the name.
+    while begin < last && (keys[begin] == "the" || lex.not_actors.contains(&keys[begin])) {
+        begin += 1;
+    }
+    let mut end = tokens[last].end;
+    // "First Albany Corp.": a closing abbreviation dot the model included stays.
+    if local.1 > end && sentence.text[end..].starts_with('.') {
+        end += 1;
+    }
+    let start = tokens[begin].start;
     let text = sentence.text.get(start..end)?.to_owned();
     let words = keys[begin..=last].to_vec();
     Some(Surface { span: index, words, text, start: sentence.start + start, end: sentence.start + end, title })
@@ -123,8 +133,9 @@ struct Group {
 /// sentences, `spans` its entities in text order). Actors come in order of first mention.
 pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Vec<ActorSpec>, Vec<Mention>) {
     let lex = lexicon();
-    let readable = |i: usize| sentences.get(i).filter(|s| s.kind != SentenceKind::Headline);
+    let readable = |i: usize| sentences.get(i).filter(|s| is_read(s));
     let spans: Vec<EntitySpan> = spans.iter().flat_map(|span| split_span(lex, sentences, span)).collect();
+    let spans = one_sense_per_article(sentences, spans);
     let spans = spans.as_slice();
     let surfaces: Vec<Surface> = spans
         .iter()
@@ -242,7 +253,7 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     }
     // Other occurrences of the same surface forms, outside every entity the model found.
     let matcher = Matcher::new(&specs);
-    let readable_sentences: Vec<Sentence> = sentences.iter().filter(|s| s.kind != SentenceKind::Headline).cloned().collect();
+    let readable_sentences: Vec<Sentence> = sentences.iter().filter(|s| is_read(s)).cloned().collect();
     for m in find_mentions(&readable_sentences, &matcher) {
         let overlaps = |a: usize, b: usize| m.start < b && a < m.end;
         if !spans.iter().any(|s| overlaps(s.start, s.end)) && !mentions.iter().any(|k| overlaps(k.start, k.end)) {
@@ -251,6 +262,36 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     }
     mentions.sort_by_key(|m| (m.start, m.end));
     (specs, mentions)
+}
+
+/// Whether actors are read in this sentence: body and bullet sentences, and lines without closing
+/// punctuation that carry figures (results tables, "Hove : Sussex 363 ( W. Athey 111 )", "May 17 v
+/// Northampton"). Other such lines are titles, section headings ("Key Developments") and teasers
+/// for other stories, as for given actors.
+fn is_read(sentence: &Sentence) -> bool {
+    sentence.kind != SentenceKind::Headline || (sentence.index > 0 && sentence.text.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// The same name keeps one type through an article (the type the model gave it most often; the
+/// model's own on a tie): "Kent" the county side is not a person in one sentence of the report.
+fn one_sense_per_article(sentences: &[Sentence], mut spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
+    let text_of = |span: &EntitySpan| {
+        sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?)).map(|t| fold(t).to_lowercase())
+    };
+    let mut votes: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
+    for span in spans.iter().filter(|s| s.kind != EntityKind::Misc) {
+        if let Some(key) = text_of(span) {
+            *votes.entry(key).or_default().entry(span.kind).or_default() += 1;
+        }
+    }
+    for span in spans.iter_mut().filter(|s| s.kind != EntityKind::Misc) {
+        let Some(counts) = text_of(span).and_then(|key| votes.get(&key)) else { continue };
+        let own = counts.get(&span.kind).copied().unwrap_or(0);
+        if let Some((&kind, _)) = counts.iter().filter(|&(_, &n)| n > own).max_by_key(|&(kind, &n)| (n, *kind as u8)) {
+            span.kind = kind;
+        }
+    }
+    spans
 }
 
 /// Entity spans as the model gave them, cut where they hold more than one name: at commas and

@@ -157,7 +157,8 @@ def test_a_mention_far_into_a_long_sentence_is_in_the_model_input(pipeline):
     filler = "the committee reviewed the annual budget figures " * 60
     good = filler + "and Zorblax was praised as a brilliant, honest and wonderful leader."
     bad = filler + "and Zorblax was condemned as a corrupt, dishonest and terrible criminal."
-    scores = [pipeline.analyze(t, actors=["Zorblax"]).actors[0].score for t in (good, bad)]
+    # The mention's own reading (an actor's score is shrunk toward neutral by the article rule).
+    scores = [pipeline.analyze(t, actors=["Zorblax"]).actors[0].mentions[0].score for t in (good, bad)]
     assert scores[0] > 0.3 and scores[1] < -0.3, scores
 
 
