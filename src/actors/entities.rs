@@ -34,6 +34,9 @@ pub struct EntitySpan {
     pub kind: EntityKind,
 }
 
+/// Words that end a name with their abbreviation dot ("Barnett Banks Inc.", "Kenneth Lay Jr.").
+const NAME_ABBREVIATIONS: [&str; 10] = ["inc", "corp", "co", "ltd", "bros", "jr", "sr", "plc", "cos", "st"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Gender {
     Male,
@@ -95,8 +98,8 @@ fn surface(lex: &Lexicon, sentence: &Sentence, span: &EntitySpan, index: usize) 
         begin += 1;
     }
     let mut end = tokens[last].end;
-    // "First Albany Corp.": a closing abbreviation dot the model included stays.
-    if local.1 > end && sentence.text[end..].starts_with('.') {
+    // "First Albany Corp.": a closing abbreviation dot the model included stays; a full stop does not.
+    if local.1 > end && sentence.text[end..].starts_with('.') && NAME_ABBREVIATIONS.contains(&keys[last].as_str()) {
         end += 1;
     }
     let start = tokens[begin].start;
