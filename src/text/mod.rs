@@ -5,8 +5,11 @@
 //! [`Document::removed`] with its reason. Whitespace between sentences is neither.
 
 mod abbrev;
+// Byte offsets to Python `str` indices: only the bindings (and the tests) need them.
 mod boilerplate;
 mod layout;
+#[cfg(any(test, feature = "python"))]
+pub(crate) mod offsets;
 mod sentences;
 
 use serde::Serialize;
