@@ -18,38 +18,12 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnxruntime as ort
 import presslens
-from tokenizers import Tokenizer
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plain import PlainPython  # noqa: E402  (the batched peer, shared with perf.py and the tests)
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-class PythonPipeline:
-    def __init__(self, folder: Path, threads: int, batch_size: int) -> None:
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(256)
-        self.tokenizer.enable_padding()  # pad to the longest item of each batch
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
-        self.batch_size = batch_size
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.empty((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
-            ids = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
-            m = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        return out
 
 
 def corpus_sentences(name: str) -> list[str]:
@@ -81,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     models = Path(os.environ.get("PRESSLENS_MODELS", ROOT.parent / "shared/models"))
     texts = corpus_sentences(args.corpus)
     ours = presslens.Pipeline(models, threads=args.threads, batch_size=args.batch_size)
-    peer = PythonPipeline(models / "minilm-l6-v2", args.threads, args.batch_size)
+    peer = PlainPython(models / "minilm-l6-v2", args.threads, args.batch_size, 256, pair=False)
     t_ours, e_ours = timed(ours.embed, texts, args.runs)
     t_peer, e_peer = timed(peer.embed, texts, args.runs)
     agreement = float((e_ours * e_peer).sum(1).min())

@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from perf import PlainPython, articles, race  # noqa: E402
+from perf import articles, race  # noqa: E402
+from plain import PlainPython  # noqa: E402
 
 import presslens  # noqa: E402
 

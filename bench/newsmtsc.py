@@ -19,10 +19,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "python"))  # the reference pipeline the parity tests use
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # plain.py: the reference the parity tests use
 
 import presslens  # noqa: E402
-from reference import reference_target_sentiment  # noqa: E402
+from plain import reference_target_sentiment  # noqa: E402
 
 LABELS = ("negative", "neutral", "positive")
 

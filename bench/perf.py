@@ -37,50 +37,8 @@ PLAIN = "plain Python (onnxruntime)"
 ST = "sentence-transformers (PyTorch CPU)"
 import presslens  # noqa: E402
 
-
-class PlainPython:
-    """What a good engineer writes without presslens: sorted batches, dynamic padding, one session."""
-
-    def __init__(self, folder: Path, threads: int, batch_size: int, max_tokens: int, pair: bool, providers: tuple[str, ...] = ("CPUExecutionProvider",)) -> None:
-        import onnxruntime as ort
-        from tokenizers import Tokenizer
-
-        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tokenizer.enable_truncation(max_tokens, strategy="only_second" if pair else "longest_first")
-        self.tokenizer.enable_padding()
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=list(providers))
-        self.names = {i.name for i in self.session.get_inputs()}
-        self.batch_size = batch_size
-
-    def _run(self, encodings):
-        ids = np.array([e.ids for e in encodings], dtype=np.int64)
-        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64)}
-        return self.session.run(None, {k: v for k, v in feeds.items() if k in self.names})[0], mask
-
-    def embed(self, texts: list[str]) -> np.ndarray:
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            hidden, mask = self._run(self.tokenizer.encode_batch([texts[i] for i in rows]))
-            m = mask[:, :, None].astype(np.float32)
-            pooled = (hidden * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-            out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-        return out
-
-    def target_sentiment(self, mentions: list[str], sentences: list[str]) -> np.ndarray:
-        order = sorted(range(len(mentions)), key=lambda i: len(mentions[i]) + len(sentences[i]))
-        out = np.zeros((len(mentions), 3), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start : start + self.batch_size]
-            logits, _ = self._run(self.tokenizer.encode_batch([(mentions[i], sentences[i]) for i in rows]))
-            e = np.exp(logits - logits.max(1, keepdims=True))
-            out[rows] = e / e.sum(1, keepdims=True)
-        return out
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from plain import PlainPython  # noqa: E402  (the batched peer, shared with the tests)
 
 
 def articles(limit: int) -> list[str]:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(Path(__file__).parent))  # for `reference`
+sys.path.insert(0, str(ROOT / "bench"))  # for `plain`: the plain Python pipeline, shared with the benches
 
 
 @pytest.fixture(scope="session")

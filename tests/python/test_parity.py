@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import presslens
-from reference import reference_embeddings, reference_target_sentiment
+from plain import reference_embeddings, reference_target_sentiment
 
 EDGE_CASES = [
     "Venezuela",  # one word
