@@ -165,13 +165,25 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, env={**os.environ, **env}, timeout=120)
 
 
-@pytest.mark.parametrize("library, message", [("/nonexistent/libonnxruntime.so", "nonexistent"), ("libc", ""), ("not a library", "")])
+# What each wrong library gives: a path that is not there (refused by presslens._runtime before
+# loading); a real shared library without ONNX Runtime's entry point, and a file dlopen refuses
+# (both from the core's loader, src/infer/runtime.rs, with the pinned version to install).
+@pytest.mark.parametrize(
+    "library, message",
+    [
+        ("/nonexistent/libonnxruntime.so", "$PRESSLENS_ORT_DYLIB points to /nonexistent/libonnxruntime.so, which is not a file"),
+        ("libc", "does not export `OrtGetApiBase`"),
+        ("not a library", "libonnxruntime.so`: dlopen failed"),
+    ],
+)
 def test_missing_or_wrong_runtime_library_is_a_runtime_library_error(library, message, tmp_path):
     if library == "libc":  # a real shared library that is not ONNX Runtime
         library = next(str(p) for p in (Path("/lib/x86_64-linux-gnu/libc.so.6"), Path("/usr/lib64/libc.so.6"), Path("/lib64/libc.so.6")) if p.exists())
+        message = f"{Path(library).resolve()} {message}"  # the core names the file it loaded, symlinks resolved
     elif library == "not a library":
         (tmp_path / "libonnxruntime.so").write_bytes(b"this is not an ELF file")
         library = str(tmp_path / "libonnxruntime.so")
+        message = f"failed to load from `{tmp_path.resolve()}/{message}"
     result = run_python(
         """
         import presslens
@@ -183,7 +195,10 @@ def test_missing_or_wrong_runtime_library_is_a_runtime_library_error(library, me
         PRESSLENS_ORT_DYLIB=library,
     )
     assert "RuntimeLibraryError:" in result.stdout, result.stdout + result.stderr
-    assert message in result.stdout and "PRESSLENS_ORT_DYLIB" in result.stdout
+    assert message in result.stdout, result.stdout
+    assert "PRESSLENS_ORT_DYLIB" in result.stdout, "the message names the setting to fix"
+    if "nonexistent" not in library:
+        assert "pip install onnxruntime==" in result.stdout, "the message says which runtime to install"
 
 
 # ------------------------------------------------------------------ threads and Ctrl-C
