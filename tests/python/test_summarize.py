@@ -82,11 +82,18 @@ def test_corpus_summary_collapses_repeated_sentences_and_attributes_them(pipelin
     for s in corpus.sentences:
         assert s.doc_id in ids
         assert texts[ids.index(s.doc_id)][s.start : s.end] == s.text
-    copies = [s for s in corpus.sentences if " ".join(s.text.split()) == repeated]
-    if copies:  # when the repeated sentence is chosen, the other outlet is its corroborating source
-        other = {"003_d49cd9575a84373e", "copycat"} - {copies[0].doc_id}
-        assert set(copies[0].sources) == other
     assert len({s.doc_id for s in corpus.sentences}) >= 3, "a story summary should draw on several articles"
+    # A budget as large as the corpus: every candidate is chosen or collapsed into a chosen copy, so
+    # the repeated sentence is certainly in the summary, once, with the other outlet as its source.
+    # At 5 sentences it is chosen too: two outlets carrying it word for word make it central.
+    everything = pipeline.summarize_corpus(texts, ids, max_sentences=1000)
+    assert len(everything) > 5
+    for summary in (corpus, everything):
+        copies = [s for s in summary.sentences if " ".join(s.text.split()) == repeated]
+        assert len(copies) == 1, [s.text[:60] for s in summary.sentences]
+        other = {"003_d49cd9575a84373e", "copycat"} - {copies[0].doc_id}
+        assert len(other) == 1 and set(copies[0].sources) == other
+        assert all(not s.sources for s in summary.sentences if s != copies[0] and s.doc_id == "copycat")
 
 
 def test_summarize_cli_on_seeds():
