@@ -53,8 +53,23 @@ def test_distributed_results_equal_the_pandas_path_row_for_row(client, seeds_fra
         assert len(back) == len(getattr(local, name)) and list(back.columns) == list(getattr(local, name).columns)
 
 
-def test_pipeline_configuration_is_what_travels(client, models_dir):
+def test_pipeline_configuration_is_what_travels(client, models_dir, seed_texts):
+    import os
     import pickle
 
     config = presslens.Pipeline(models_dir, threads=1)
     assert len(pickle.dumps(config)) < 2000, "no model bytes in the task graph"
+    # Sent to a worker process as that small pickle, it loads its own models there and gives the
+    # same embeddings as the local pipeline.
+    texts = [s.text for s in presslens.segment(next(iter(seed_texts.values()))).sentences[:6]]
+
+    def embed_on_worker(pipeline, texts):  # nested, so cloudpickle ships it by value
+        import os
+
+        return os.getpid(), pipeline.embed(texts)
+
+    pid, remote = client.submit(embed_on_worker, config, texts, pure=False).result()
+    assert pid != os.getpid() and pid in client.run(os.getpid).values(), "it ran in a worker process"
+    local = config.embed(texts)
+    assert remote.shape == local.shape == (6, 384)
+    assert float((remote * local).sum(1).min()) > 0.9999
