@@ -21,7 +21,7 @@ import numpy as np
 import presslens
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from plain import PlainPython  # noqa: E402  (the batched peer, shared with perf.py and the tests)
+from plain import PlainPython  # the batched peer, shared with perf.py and the tests
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -24,7 +24,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from perf import articles, race  # noqa: E402
-from plain import PlainPython  # noqa: E402
+from plain import PlainPython
 
 import presslens  # noqa: E402
 

@@ -38,7 +38,7 @@ ST = "sentence-transformers (PyTorch CPU)"
 import presslens  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from plain import PlainPython  # noqa: E402  (the batched peer, shared with the tests)
+from plain import PlainPython  # noqa: E402  the batched peer, shared with the tests
 
 
 def articles(limit: int) -> list[str]:

@@ -13,7 +13,6 @@ import presslens
 from presslens import _native
 
 
-
 @pytest.mark.slow
 def test_int8_models_are_built_loaded_and_agree_with_fp32(pipeline, models_dir, seed_texts, tmp_path, monkeypatch):
     cache = tmp_path / "cache"
