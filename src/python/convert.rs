@@ -4,9 +4,9 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple};
 
-use super::offsets::{char_indices_of, CharOffsets};
 use super::results::{self, ActorStance as PyActorStance, Analysis, MentionStance};
 use crate::analysis::actor_stance::{ActorStance, CorpusActorStance, ScoredMention, StanceLabel};
+use crate::text::offsets::{char_indices_of, CharOffsets};
 use crate::text::{self, Document};
 use crate::{ActorKind, ArticleAnalysis, Mention, Pick};
 

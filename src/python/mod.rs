@@ -7,7 +7,6 @@
 mod analysis;
 mod convert;
 mod errors;
-mod offsets;
 mod results;
 
 use std::path::PathBuf;
@@ -19,9 +18,9 @@ use pyo3::types::{PyList, PyTuple};
 use crate::analysis::summarize::Budget;
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::text;
+use crate::text::offsets::CharOffsets;
 use convert::{clone_id, DocId};
 use errors::{detached, to_py};
-use offsets::CharOffsets;
 
 /// Segment one text into a `presslens.Document`; offsets are Python `str` indices (code points).
 #[pyfunction]

@@ -7,6 +7,9 @@
 mod abbrev;
 mod boilerplate;
 mod layout;
+// Only the Python layer needs code-point offsets; unit tests run without the `python` feature.
+#[cfg(any(test, feature = "python"))]
+pub(crate) mod offsets;
 mod sentences;
 
 use serde::Serialize;
