@@ -458,3 +458,136 @@ pub fn summarize_corpus(sentences: &[&Sentence], doc_of: &[usize], embeddings: A
     }
     picks
 }
+
+#[cfg(test)]
+mod tests {
+    use ndarray::Array2;
+
+    use super::*;
+
+    fn sentence(index: usize, text: &str, kind: SentenceKind) -> Sentence {
+        Sentence { text: text.to_owned(), start: 0, end: text.len(), index, paragraph: index, kind }
+    }
+
+    /// One unit row per sentence on its own axis (cosine 0 between any two), except that
+    /// `same[i] = Some(j)` gives sentence `i` the row of sentence `j` (cosine 1: a near duplicate).
+    fn embeddings(n: usize, same: &[(usize, usize)]) -> Array2<f32> {
+        let mut rows = Array2::<f32>::zeros((n, n));
+        for i in 0..n {
+            rows[[i, i]] = 1.0;
+        }
+        for &(i, j) in same {
+            rows.row_mut(i).fill(0.0);
+            rows[[i, j]] = 1.0;
+        }
+        rows
+    }
+
+    fn story() -> Vec<Sentence> {
+        vec![
+            sentence(0, "Central bank raises interest rates", SentenceKind::Headline),
+            sentence(1, "The central bank raised interest rates by half a point on Tuesday.", SentenceKind::Body),
+            sentence(2, "Too short.", SentenceKind::Body),
+            sentence(3, "Markets fell after the central bank raised interest rates again.", SentenceKind::Body),
+            sentence(4, "Economists had expected the bank to hold rates steady this month.", SentenceKind::Body),
+            sentence(5, "The governor said inflation remained far above the target.", SentenceKind::Body),
+            sentence(6, "Analysts expect further increases in interest rates next year.", SentenceKind::Body),
+        ]
+    }
+
+    fn run(sentences: &[Sentence], rows: &Array2<f32>, budget: Budget) -> Vec<Pick> {
+        let refs: Vec<&Sentence> = sentences.iter().collect();
+        summarize_document(&refs, rows.view(), budget, &SummaryWeights::default())
+    }
+
+    #[test]
+    fn sentence_budget_is_respected_and_picks_come_in_document_order() {
+        let sentences = story();
+        let rows = embeddings(sentences.len(), &[]);
+        for k in 0..=6 {
+            let picks = run(&sentences, &rows, Budget::Sentences(k));
+            // Five candidates (no headline, no short sentence): never more than that.
+            assert_eq!(picks.len(), k.min(5), "budget {k}");
+            assert!(picks.windows(2).all(|w| w[0].sentence < w[1].sentence), "budget {k}: {picks:?}");
+        }
+    }
+
+    #[test]
+    fn word_budget_is_respected_and_a_shorter_sentence_can_still_fit() {
+        let sentences = story();
+        let rows = embeddings(sentences.len(), &[]);
+        for limit in [0usize, 9, 10, 12, 20, 25, 40, 1000] {
+            let picks = run(&sentences, &rows, Budget::Words(limit));
+            let words: usize = picks.iter().map(|p| word_count(&sentences[p.sentence].text)).sum();
+            assert!(words <= limit, "limit {limit}: {words} words in {picks:?}");
+            let shortest = candidates(&sentences.iter().collect::<Vec<_>>(), 5).iter().map(|&i| word_count(&sentences[i].text)).min();
+            if shortest.is_some_and(|s| s <= limit) {
+                assert!(!picks.is_empty(), "limit {limit}: some sentence fits");
+            }
+        }
+        assert_eq!(run(&sentences, &rows, Budget::Words(1000)).len(), 5);
+    }
+
+    #[test]
+    fn ratio_budget_rounds_up_over_the_candidates() {
+        let sentences = story();
+        let rows = embeddings(sentences.len(), &[]);
+        assert_eq!(run(&sentences, &rows, Budget::Ratio(0.5)).len(), 3); // ceil(0.5 * 5)
+        assert_eq!(run(&sentences, &rows, Budget::Ratio(0.01)).len(), 1);
+        assert_eq!(run(&sentences, &rows, Budget::Ratio(1.0)).len(), 5);
+    }
+
+    #[test]
+    fn headlines_and_short_sentences_are_never_chosen() {
+        let sentences = story();
+        // The headline shares the embedding of three body sentences and most of their words: it
+        // would be the most central sentence if it were a candidate.
+        let rows = embeddings(sentences.len(), &[(1, 0), (3, 0), (6, 0)]);
+        let picks = run(&sentences, &rows, Budget::Sentences(100));
+        let chosen: Vec<usize> = picks.iter().map(|p| p.sentence).collect();
+        assert!(!chosen.contains(&0), "headline chosen: {chosen:?}");
+        assert!(!chosen.contains(&2), "short sentence chosen: {chosen:?}");
+        assert!(!chosen.is_empty());
+    }
+
+    #[test]
+    fn near_duplicates_are_picked_once_and_listed_as_duplicates() {
+        let sentences = story();
+        // Sentences 3 and 6 say the same as 1 (cosine 1 >= duplicate_cosine 0.9).
+        let rows = embeddings(sentences.len(), &[(3, 1), (6, 1)]);
+        let picks = run(&sentences, &rows, Budget::Sentences(100));
+        let chosen: Vec<usize> = picks.iter().map(|p| p.sentence).collect();
+        let copies: Vec<usize> = chosen.iter().copied().filter(|i| [1, 3, 6].contains(i)).collect();
+        assert_eq!(copies.len(), 1, "one of the three copies, got {chosen:?}");
+        let pick = picks.iter().find(|p| p.sentence == copies[0]).map(|p| p.duplicates.clone()).unwrap_or_default();
+        let mut expected: Vec<usize> = [1, 3, 6].into_iter().filter(|&i| i != copies[0]).collect();
+        let mut got = pick;
+        expected.sort_unstable();
+        got.sort_unstable();
+        assert_eq!(got, expected);
+        // The other two candidates are distinct and still chosen.
+        assert!(chosen.contains(&4) && chosen.contains(&5), "{chosen:?}");
+        assert_eq!(chosen.len(), 3);
+    }
+
+    #[test]
+    fn lexical_centrality_decides_which_sentence_comes_first_when_embeddings_do_not() {
+        let sentences = story();
+        let rows = embeddings(sentences.len(), &[]);
+        // With orthogonal embeddings the choice is lexical: sentence 4 ("hold rates steady") shares
+        // fewer stems with the rest than the interest-rate sentences, so one pick is not sentence 4.
+        let picks = run(&sentences, &rows, Budget::Sentences(1));
+        assert_eq!(picks.len(), 1);
+        assert!([1, 3, 6].contains(&picks[0].sentence), "{picks:?}");
+    }
+
+    #[test]
+    fn short_only_articles_fall_back_and_headline_only_articles_give_nothing() {
+        let short = vec![sentence(0, "Rates rise.", SentenceKind::Body), sentence(1, "Markets fall sharply.", SentenceKind::Body)];
+        let picks = run(&short, &embeddings(2, &[]), Budget::Sentences(3));
+        assert_eq!(picks.iter().map(|p| p.sentence).collect::<Vec<_>>(), vec![0, 1]);
+        let headline = vec![sentence(0, "Central bank raises interest rates", SentenceKind::Headline)];
+        assert!(run(&headline, &embeddings(1, &[]), Budget::Sentences(3)).is_empty());
+        assert!(run(&[], &Array2::zeros((0, 4)), Budget::Sentences(3)).is_empty());
+    }
+}

@@ -313,3 +313,46 @@ fn check_output(model: &str, session: &Session, contract: OutputContract) -> Res
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn layout(threads: usize, lanes: usize, device: Device) -> (usize, usize) {
+        let l = ThreadLayout::for_threads(threads, lanes, device);
+        (l.lanes, l.intra_threads)
+    }
+
+    #[test]
+    fn cpu_gives_one_lane_per_core_up_to_the_cap() {
+        assert_eq!(layout(1, 0, Device::Cpu), (1, 1));
+        assert_eq!(layout(2, 0, Device::Cpu), (2, 1));
+        assert_eq!(layout(3, 0, Device::Cpu), (3, 1));
+        assert_eq!(MAX_AUTO_LANES, 4);
+        // Past the cap the cores are shared out inside each lane.
+        assert_eq!(layout(8, 0, Device::Cpu), (4, 2));
+        assert_eq!(layout(9, 0, Device::Cpu), (4, 2)); // the odd core is left idle, not oversubscribed
+    }
+
+    #[test]
+    fn zero_threads_means_one() {
+        assert_eq!(layout(0, 0, Device::Cpu), (1, 1));
+        assert_eq!(layout(0, 0, Device::Cuda), (1, 1));
+    }
+
+    #[test]
+    fn explicit_lanes_are_kept_and_split_the_cores() {
+        assert_eq!(layout(8, 1, Device::Cpu), (1, 8));
+        assert_eq!(layout(8, 2, Device::Cpu), (2, 4));
+        assert_eq!(layout(3, 2, Device::Cpu), (2, 1));
+        // More lanes than cores: every lane still gets one thread.
+        assert_eq!(layout(2, 6, Device::Cpu), (6, 1));
+    }
+
+    #[test]
+    fn gpu_runs_one_lane_unless_told_otherwise() {
+        assert_eq!(layout(1, 0, Device::Cuda), (1, 1));
+        assert_eq!(layout(8, 0, Device::Cuda), (1, 8));
+        assert_eq!(layout(8, 2, Device::Cuda), (2, 4));
+    }
+}

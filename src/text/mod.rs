@@ -5,9 +5,9 @@
 //! [`Document::removed`] with its reason. Whitespace between sentences is neither.
 
 mod abbrev;
-// Byte offsets to Python `str` indices: only the bindings (and the tests) need them.
 mod boilerplate;
 mod layout;
+// Only the Python layer needs code-point offsets; unit tests run without the `python` feature.
 #[cfg(any(test, feature = "python"))]
 pub(crate) mod offsets;
 mod sentences;
