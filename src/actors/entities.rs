@@ -343,11 +343,7 @@ fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut Vec<
             moves.push((i, *owner));
         }
     }
-    for (from, to) in moves {
-        let members = std::mem::take(&mut groups[from].members);
-        groups[to].members.extend(members);
-    }
-    groups.retain(|g| !g.members.is_empty());
+    merge_groups(groups, &moves);
 }
 
 /// "Pernod" joins "Pernod Ricard", "NHS" joins "National Health Service", "Pacific" joins "Pacific
@@ -381,9 +377,14 @@ fn merge_short_names(surfaces: &[Surface], groups: &mut Vec<Group>, kind: ActorK
             moves.push((*short, *target));
         }
     }
-    for (short, target) in moves {
-        let members = std::mem::take(&mut groups[short].members);
-        groups[target].members.extend(members);
+    merge_groups(groups, &moves);
+}
+
+/// Move the members of group `from` into group `to` for each (from, to), then drop the emptied groups.
+fn merge_groups(groups: &mut Vec<Group>, moves: &[(usize, usize)]) {
+    for &(from, to) in moves {
+        let members = std::mem::take(&mut groups[from].members);
+        groups[to].members.extend(members);
     }
     groups.retain(|g| !g.members.is_empty());
 }
