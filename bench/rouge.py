@@ -233,6 +233,9 @@ GRID = {
     "length": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25),
     "mmr_lambda": (1.0, 0.9, 0.8, 0.7),
 }
+# The length term grows with the square root of the article's candidate words over this (CV run 4,
+# bench/results/rouge_cv_lengthscale.md); mirrors TYPICAL_ARTICLE_WORDS in src/analysis/summarize.rs.
+TYPICAL_ARTICLE_WORDS = 320.0
 SHIPPED_OLD = {"semantic_graph": 0.25, "centroid": 0.25, "lead": 0.0, "first": 0.0, "length": 0.0, "mmr_lambda": 1.0}
 
 
@@ -265,6 +268,8 @@ class Research:
             centroid = e.mean(axis=0)
             centroid /= max(np.linalg.norm(centroid), 1e-12)
             words = np.array([len(t.split()) for t in texts], dtype=np.float32)
+            # Same as `length_scale` in src/analysis/summarize.rs.
+            length_scale = math.sqrt(words.sum() / TYPICAL_ARTICLE_WORDS)
             central = {w: pagerank(lex + np.maximum(sim, 0) * w) for w in GRID["semantic_graph"]}
             self.features[item["id"]] = {
                 "map": [body_index.get(normalise(t), -1) for t in texts],
@@ -272,13 +277,14 @@ class Research:
                 "central": central,
                 "to_centroid": e @ centroid,
                 "pos": np.arange(len(cand), dtype=np.float32),
-                "loglen": np.log(words / 20.0),
+                "loglen": np.log(words / 20.0) * length_scale,
                 "words": words,
             }
 
     def scores(self, f: dict, row: dict) -> np.ndarray:
         """Salience: centrality + centroid + a lead prior + a bonus for the first body sentence
-        + a length term (log words over 20; ROUGE F1 against long references favours full sentences)."""
+        + a length term (log words over 20, scaled by the article's length; ROUGE F1 against long
+        references favours full sentences)."""
         return (
             f["central"][row["semantic_graph"]]
             + row["centroid"] * f["to_centroid"]
