@@ -233,15 +233,48 @@ GRID = {
     "length": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25),
     "mmr_lambda": (1.0, 0.9, 0.8, 0.7),
 }
-# The length term grows with the square root of the article's candidate words over this (CV run 4,
-# bench/results/rouge_cv_lengthscale.md); mirrors TYPICAL_ARTICLE_WORDS in src/analysis/summarize.rs.
-TYPICAL_ARTICLE_WORDS = 320.0
 SHIPPED_OLD = {"semantic_graph": 0.25, "centroid": 0.25, "lead": 0.0, "first": 0.0, "length": 0.0, "mmr_lambda": 1.0}
 
 
+def short_features(f: dict) -> np.ndarray:
+    """The features of `ShortBudgetModel` (same order as SHORT_FEATURES in src/analysis/summarize.rs):
+    centrality (lexical + 0.25 x embedding edges), cosine to the centroid, lead prior 1/sqrt(1 + position),
+    first candidate, log(words / 20), relative position."""
+    pos = f["pos"].astype(np.float64)
+    n = max(len(pos), 1)
+    return np.stack(
+        [f["central"][0.25], f["to_centroid"], 1.0 / np.sqrt(1.0 + pos), (pos == 0).astype(np.float64), np.log(f["words"] / 20.0), pos / n],
+        axis=1,
+    ).astype(np.float64)
+
+
+def fit_short_model(research, items: list[dict], l2: float = 1e-2, log=print) -> dict:
+    """Logistic regression of "this sentence is in the reference summary" on `short_features` over every
+    candidate of `items` (Newton steps, L2 `l2`), and the reference's share of the article's words."""
+    features, labels, shares = [], [], []
+    for item in items:
+        f = research.by_item(item)
+        features.append(short_features(f))
+        labels.append(f["in_reference"])
+        shares.append(len(item["reference"].split()) / max(float(f["words"].sum()), 1.0))
+    x = np.concatenate(features)
+    x = np.c_[x, np.ones(len(x))]
+    y = np.concatenate(labels)
+    w = np.zeros(x.shape[1])
+    for _ in range(50):
+        p = 1.0 / (1.0 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + l2 * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        w -= np.linalg.solve(hessian, gradient)
+    model = {"coef": [round(float(v), 4) for v in w[:-1]], "intercept": round(float(w[-1]), 4), "ref_share": round(statistics.fmean(shares), 3)}
+    log(f"  short budgets (k <= 3): logistic fit on {len(y)} sentences ({y.mean():.3f} in the reference): {model}")
+    return model
+
+
 def table_row(k: int) -> str:
-    """Which row of the per-budget table a k-sentence budget uses (same cut as src/summarize.rs)."""
-    return "1" if k <= 1 else "3" if k <= 3 else "long"
+    """Which part of the table a k-sentence budget uses (same cut as src/analysis/summarize.rs): the
+    short-budget model up to 3 sentences, the weight row beyond."""
+    return "short" if k <= 3 else "long"
 
 
 class Research:
@@ -268,8 +301,6 @@ class Research:
             centroid = e.mean(axis=0)
             centroid /= max(np.linalg.norm(centroid), 1e-12)
             words = np.array([len(t.split()) for t in texts], dtype=np.float32)
-            # Same as `length_scale` in src/analysis/summarize.rs.
-            length_scale = math.sqrt(words.sum() / TYPICAL_ARTICLE_WORDS)
             central = {w: pagerank(lex + np.maximum(sim, 0) * w) for w in GRID["semantic_graph"]}
             self.features[item["id"]] = {
                 "map": [body_index.get(normalise(t), -1) for t in texts],
@@ -277,14 +308,19 @@ class Research:
                 "central": central,
                 "to_centroid": e @ centroid,
                 "pos": np.arange(len(cand), dtype=np.float32),
-                "loglen": np.log(words / 20.0) * length_scale,
+                "loglen": np.log(words / 20.0),
                 "words": words,
+                "in_reference": np.array(
+                    [
+                        float(m >= 0 and normalise(item["sentences"][m]) in normalise(item["reference"]))
+                        for m in [body_index.get(normalise(t), -1) for t in texts]
+                    ]
+                ),
             }
 
     def scores(self, f: dict, row: dict) -> np.ndarray:
         """Salience: centrality + centroid + a lead prior + a bonus for the first body sentence
-        + a length term (log words over 20, scaled by the article's length; ROUGE F1 against long
-        references favours full sentences)."""
+        + a length term (log words over 20; ROUGE F1 against long references favours full sentences)."""
         return (
             f["central"][row["semantic_graph"]]
             + row["centroid"] * f["to_centroid"]
@@ -293,10 +329,23 @@ class Research:
             + row["length"] * f["loglen"]
         )
 
+    def by_item(self, item: dict) -> dict:
+        return self.features[item["id"]]
+
+    def gain(self, f: dict, model: dict) -> np.ndarray:
+        """Expected ROUGE gain of each sentence alone (`ShortBudgetModel` in src/analysis/summarize.rs):
+        log P(in the reference) from the logistic model + log(words / (words + ref_share x article words))."""
+        z = short_features(f) @ np.asarray(model["coef"], dtype=np.float64) + model["intercept"]
+        words = f["words"].astype(np.float64)
+        return -np.logaddexp(0.0, -z) + np.log(words) - np.log(words + model["ref_share"] * words.sum())
+
     def pick(self, item: dict, k: int, table: dict) -> list[int]:
         f = self.features[item["id"]]
-        row = table[table_row(k)]
-        s = self.scores(f, row)
+        if table_row(k) == "short" and "short" in table:
+            s, row = self.gain(f, table["short"]), {"mmr_lambda": 1.0}
+        else:
+            row = table["long"]
+            s = self.scores(f, row)
         sim, lam = f["sim"], row["mmr_lambda"]
         n = len(s)
         open_ = np.ones(n, dtype=bool)
@@ -358,35 +407,37 @@ class Pooled:
     def pick(self, item: dict, k: int, table: dict) -> list[int]:
         return self.by_category[item["category"]].pick(item, k, table)
 
+    def by_item(self, item: dict) -> dict:
+        return self.by_category[item["category"]].by_item(item)
 
-def fit(research: Research, items: list[dict], fast: FastR2, log=print, passes: int = 3) -> dict:
-    """Choose each row of the table on `items` by ROUGE-2: coordinate ascent over `GRID` from the
-    old uniform weights (each weight in turn set to its best grid value, until a pass changes
-    nothing). Rows are fitted in turn: the k = 1 row on k = 1, the k <= 3 row on k = 3, the long
-    row on the articles whose reference length is above 3."""
-    table = {row: dict(SHIPPED_OLD) for row in ("1", "3", "long")}
-    for row, budget in (("1", "1"), ("3", "3"), ("long", "ref")):
-        subset = [it for it in items if table_row(budget_k(it, budget)) == row]
 
-        def score(values: dict) -> float:
-            table[row] = values
-            return statistics.fmean(fast(it, research.pick(it, budget_k(it, budget), table)) for it in subset)
+def fit(research, items: list[dict], fast: FastR2, log=print, passes: int = 3) -> dict:
+    """The table, chosen on `items`: the short-budget model (k <= 3) by logistic regression on which
+    sentences the references keep (`fit_short_model`), and the long row (k >= 4) by ROUGE-2, coordinate
+    ascent over `GRID` from the old uniform weights (each weight in turn set to its best grid value,
+    until a pass changes nothing) on the articles whose reference length is above 3."""
+    table = {"short": fit_short_model(research, items, log=log), "long": dict(SHIPPED_OLD)}
+    subset = [it for it in items if table_row(budget_k(it, "ref")) == "long"]
 
-        best_values, best = dict(SHIPPED_OLD), score(dict(SHIPPED_OLD))
-        for _ in range(passes):
-            changed = False
-            for key, grid in GRID.items():
-                for value in grid:
-                    if value == best_values[key]:
-                        continue
-                    trial = {**best_values, key: value}
-                    got = score(trial)
-                    if got > best + 1e-9:
-                        best, best_values, changed = got, trial, True
-            if not changed:
-                break
-        table[row] = best_values
-        log(f"  row {row}: fit ROUGE-2 {best * 100:.2f} on {len(subset)} articles with {best_values}")
+    def score(values: dict) -> float:
+        table["long"] = values
+        return statistics.fmean(fast(it, research.pick(it, budget_k(it, "ref"), table)) for it in subset)
+
+    best_values, best = dict(SHIPPED_OLD), score(dict(SHIPPED_OLD))
+    for _ in range(passes):
+        changed = False
+        for key, grid in GRID.items():
+            for value in grid:
+                if value == best_values[key]:
+                    continue
+                trial = {**best_values, key: value}
+                got = score(trial)
+                if got > best + 1e-9:
+                    best, best_values, changed = got, trial, True
+        if not changed:
+            break
+    table["long"] = best_values
+    log(f"  row long: fit ROUGE-2 {best * 100:.2f} on {len(subset)} articles with {best_values}")
     return table
 
 
@@ -467,7 +518,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n## fitting on {' + '.join(args.categories)} (the table src/summarize.rs ships; in-sample on both)")
         tables["Research (fit on both = shipped)"] = fit(Pooled(research), pooled, FastR2(pooled, scorer))
         print(json.dumps(tables["Research (fit on both = shipped)"]))
-        tables["Research (old weights)"] = {row: dict(SHIPPED_OLD) for row in ("1", "3", "long")}
+        tables["Research (old weights)"] = {"long": dict(SHIPPED_OLD)}
 
     results: dict = {"tables": tables} if tables else {}
     for category in args.categories:

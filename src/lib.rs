@@ -29,7 +29,9 @@ pub use analysis::actor_stance::{
     aggregate_corpus, group_actors, ActorGroup, ActorRef, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE,
     NEGATIVE_BELOW, POSITIVE_ABOVE,
 };
-pub use analysis::summarize::{is_caption_remnant, select, summarize_document, Budget, BudgetWeights, CorpusWeights, Pick, SummaryWeights};
+pub use analysis::summarize::{
+    is_caption_remnant, select, summarize_document, Budget, BudgetWeights, CorpusWeights, Pick, Scorer, ShortBudgetModel, SummaryWeights,
+};
 pub use error::{Error, Result};
 pub use infer::models::{
     locate as locate_model, set_package_root as set_models_package_root, ModelFiles, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL,

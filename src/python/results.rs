@@ -131,7 +131,10 @@ result_class! {
         end: usize,
         /// Position of the sentence in the article (see :func:`presslens.segment`).
         index: usize,
-        /// Salience: centrality on the lexical + embedding sentence graph, plus centroid similarity.
+        /// Salience, higher first; comparable within one summary only. Up to three sentences: the
+        /// log of the gain the sentence brings on its own (chance a summary keeps it × its share of
+        /// a summary's length); longer budgets: centrality on the lexical + embedding sentence
+        /// graph plus lead prior.
         score: f32,
     }
 }
