@@ -435,8 +435,20 @@ pub fn summarize_document(sentences: &[&Sentence], embeddings: ArrayView2<f32>, 
 /// Words that make a sentence lean on the one before it when they open it.
 const PRONOUNS: [&str; 12] = ["he", "she", "it", "they", "this", "these", "that", "those", "his", "her", "its", "their"];
 
+/// Subject pronouns that, right after a short opening phrase ("During a speech in the Senate, he
+/// emphasized..."), leave the sentence without its subject once lifted out of its article.
+const SUBJECT_PRONOUNS: [&str; 4] = ["he", "she", "it", "they"];
+/// An opening phrase is at most this many words before its comma.
+const OPENING_PHRASE_WORDS: usize = 10;
+
+/// Whether a sentence leans on the one before it: it opens with a pronoun, or its subject, after a
+/// short opening phrase, is one.
 fn opens_with_pronoun(text: &str) -> bool {
-    lexical::words(text).first().is_some_and(|w| PRONOUNS.contains(&w.split('\'').next().unwrap_or("")))
+    let first_word_is = |text: &str, list: &[&str]| lexical::words(text).first().is_some_and(|w| list.contains(&w.split('\'').next().unwrap_or("")));
+    if first_word_is(text, &PRONOUNS) {
+        return true;
+    }
+    text.split_once(',').is_some_and(|(opening, rest)| word_count(opening) <= OPENING_PHRASE_WORDS && first_word_is(rest, &SUBJECT_PRONOUNS))
 }
 
 /// One summary across articles on the same story: one bullet per event. `sentences[i]` belongs
@@ -690,6 +702,16 @@ mod tests {
             assert_eq!(matches!(weights.scorer(budget, 20), Scorer::Short(_)), short, "{budget:?}");
         }
         assert_eq!(weights.scorer(Budget::Sentences(1), 20).mmr_lambda(), 1.0);
+    }
+
+    #[test]
+    fn a_pronoun_subject_after_an_opening_phrase_leans_on_the_previous_sentence() {
+        assert!(opens_with_pronoun("He said talks would resume."));
+        assert!(opens_with_pronoun("During a speech in the Senate, he emphasized that talks were productive."));
+        assert!(opens_with_pronoun("However, they said the deal was off."));
+        assert!(!opens_with_pronoun("In a significant development for US-Venezuela relations, former President Donald Trump called Caracas."));
+        assert!(!opens_with_pronoun("Rubio said that, if talks fail, he would resign."));
+        assert!(!opens_with_pronoun("Markets fell sharply on Monday."));
     }
 
     #[test]
