@@ -138,6 +138,7 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     let lex = lexicon();
     let readable = |i: usize| sentences.get(i).filter(|s| is_read(s));
     let spans: Vec<EntitySpan> = spans.iter().flat_map(|span| split_span(lex, sentences, span)).collect();
+    let spans = split_coordinated(lex, sentences, spans);
     let spans = one_sense_per_article(sentences, spans);
     let spans = spans.as_slice();
     let surfaces: Vec<Surface> = spans
@@ -273,6 +274,41 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
 /// for other stories, as for given actors.
 fn is_read(sentence: &Sentence) -> bool {
     sentence.kind != SentenceKind::Headline || (sentence.index > 0 && sentence.text.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Words that end a company's name after "and" ("Morgan Stanley and Co"): the span is one name.
+const NAME_ENDINGS: [&str; 8] = ["co", "co.", "company", "sons", "partners", "inc", "ltd", "associates"];
+
+/// An entity span that joins two names with "and" ("Siemens and Ericsson", "Nortel Networks and
+/// Motorola") is cut in two when the article names one side on its own elsewhere, or the gazetteer
+/// knows both; a name that holds "and" ("Securities and Exchange Commission", "Trinidad and
+/// Tobago") is left whole, since neither side stands alone.
+fn split_coordinated(lex: &Lexicon, sentences: &[Sentence], spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
+    let text_of = |span: &EntitySpan| sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?));
+    let key = |text: &str| fold(text).to_lowercase();
+    let alone: std::collections::HashSet<String> = spans.iter().filter_map(|s| text_of(s)).filter(|t| !t.contains(" and ")).map(key).collect();
+    let looks_like_name = |part: &str| part.chars().next().is_some_and(char::is_uppercase) && part.chars().count() >= 2;
+    let mut out = Vec::with_capacity(spans.len());
+    for span in spans {
+        let cut = text_of(&span).and_then(|text| {
+            let (left, right) = text.split_once(" and ")?;
+            let standalone = |part: &str| alone.contains(&key(part));
+            let ok = looks_like_name(left)
+                && looks_like_name(right)
+                && !right.contains(" and ")
+                && !NAME_ENDINGS.contains(&right.to_lowercase().as_str())
+                && (standalone(left) || standalone(right) || (gazetteer_entry(lex, left).is_some() && gazetteer_entry(lex, right).is_some()));
+            ok.then(|| (left.len(), text.len() - right.len()))
+        });
+        match cut {
+            Some((left_end, right_start)) => {
+                out.push(EntitySpan { end: span.start + left_end, ..span });
+                out.push(EntitySpan { start: span.start + right_start, ..span });
+            }
+            None => out.push(span),
+        }
+    }
+    out
 }
 
 /// The same name keeps one type through an article (the type the model gave it most often; the
@@ -529,6 +565,26 @@ mod tests {
         let (actors, _) = actors_from_entities(&doc.sentences, &spans);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Proleter", "Rad"], "a bracketed initial is not an actor");
+    }
+
+    #[test]
+    fn two_names_joined_by_and_are_two_actors_when_one_stands_alone() {
+        use EntityKind::*;
+        let text = "Siemens and Ericsson showed faster networks. Siemens said so. The Securities and Exchange Commission and Morgan Stanley and Co declined to comment.";
+        let doc = segment(text);
+        let spans = spans_for(
+            text,
+            &doc,
+            &[
+                ("Siemens and Ericsson", Organization),
+                ("Siemens", Organization),
+                ("Securities and Exchange Commission", Organization),
+                ("Morgan Stanley and Co", Organization),
+            ],
+        );
+        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
+        let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Siemens", "Ericsson", "Securities and Exchange Commission", "Morgan Stanley and Co"]);
     }
 
     #[test]
