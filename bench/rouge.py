@@ -12,9 +12,10 @@ reference is split where an article sentence starts). Also reported: a greedy RO
 upper bound for picking k sentences).
 
 `--cv`: `Research`, a numpy copy of presslens's scorer over cached sentence embeddings (computed once
-with `Pipeline().embed`, stored under `--cache`), has every weight of the per-budget table chosen by
-coordinate ascent on one category and is reported on the other (both directions: the out-of-sample
-evidence), and once on both categories pooled: the table src/summarize.rs ships, so "Research (fit
+with `Pipeline().embed`, stored under `--cache`), has its model chosen on one category and is reported
+on the other (both directions: the out-of-sample evidence), and once on both categories pooled: the
+short-budget model by logistic regression (`fit_short_model`), the row for longer budgets by
+coordinate ascent on ROUGE-2 (`fit`); the table src/analysis/summarize.rs ships, so "Research (fit
 on both = shipped)" (numpy) and "presslens" (the Rust build) must agree.
 """
 
@@ -179,7 +180,7 @@ def oracle_picker(scorer: rouge_scorer.RougeScorer) -> Callable[[dict, int], lis
 
 # --- research scorer: presslens's salience in numpy, over cached embeddings ------------------
 
-# Same rule as `CAPTION_REMNANT` in src/summarize.rs: a sentence that points at page furniture
+# Same rule as `CAPTION_REMNANT` in src/analysis/summarize.rs: a sentence that points at page furniture
 # ("pictured below", "see the video above") reads wrong once it is lifted out of its page.
 CAPTION = re.compile(r"\b(?:pictured|shown|seen|highlighted|listed|see|watch|photo|image|video)\s+(?:below|above|left|right)\b|\bclick here\b", re.I)
 WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W\d_]+)*")
@@ -221,7 +222,7 @@ def pagerank(graph: np.ndarray) -> np.ndarray:
     return rank / top if top > 0 else rank
 
 
-# One row of the per-budget table (mirrors `BudgetWeights` in src/summarize.rs).
+# One row of the per-budget table (mirrors `BudgetWeights` in src/analysis/summarize.rs).
 # centroid and length widened in CV run 3 (bench/results/rouge_cv_widegrid.md): out-of-sample no worse in any
 # cell, but the pooled k = 3 row it finds scores below the shipped one, so src/analysis/summarize.rs keeps the
 # run-2 table and the pooled fit here differs from it in row 3 only.
@@ -233,28 +234,31 @@ GRID = {
     "length": (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45, 0.6, 0.8, 1.0, 1.25),
     "mmr_lambda": (1.0, 0.9, 0.8, 0.7),
 }
+# Mirror SHORT_BUDGET and ShortBudgetModel::semantic_graph in src/analysis/summarize.rs.
+SHORT_BUDGET = 3
+SHORT_SEMANTIC_GRAPH = 0.25
 SHIPPED_OLD = {"semantic_graph": 0.25, "centroid": 0.25, "lead": 0.0, "first": 0.0, "length": 0.0, "mmr_lambda": 1.0}
 
 
-def short_features(f: dict) -> np.ndarray:
-    """The features of `ShortBudgetModel` (same order as SHORT_FEATURES in src/analysis/summarize.rs):
-    centrality (lexical + 0.25 x embedding edges), cosine to the centroid, lead prior 1/sqrt(1 + position),
-    first candidate, log(words / 20), relative position."""
+def short_features(f: dict, semantic_graph: float = SHORT_SEMANTIC_GRAPH) -> np.ndarray:
+    """The features of `ShortBudgetModel` (same order as `short_budget_features` in src/analysis/summarize.rs):
+    centrality (lexical + `semantic_graph` x embedding edges), cosine to the centroid, lead prior
+    1/sqrt(1 + position), first candidate, log(words / 20), relative position."""
     pos = f["pos"].astype(np.float64)
     n = max(len(pos), 1)
     return np.stack(
-        [f["central"][0.25], f["to_centroid"], 1.0 / np.sqrt(1.0 + pos), (pos == 0).astype(np.float64), np.log(f["words"] / 20.0), pos / n],
+        [f["central"][semantic_graph], f["to_centroid"], 1.0 / np.sqrt(1.0 + pos), (pos == 0).astype(np.float64), np.log(f["words"] / 20.0), pos / n],
         axis=1,
     ).astype(np.float64)
 
 
 def fit_short_model(research, items: list[dict], l2: float = 1e-2, log=print) -> dict:
     """Logistic regression of "this sentence is in the reference summary" on `short_features` over every
-    candidate of `items` (Newton steps, L2 `l2`), and the reference's share of the article's words."""
+    candidate of `items` (Newton steps, L2 `l2`), and the references' share of the candidate words."""
     features, labels, shares = [], [], []
     for item in items:
         f = research.by_item(item)
-        features.append(short_features(f))
+        features.append(short_features(f, SHORT_SEMANTIC_GRAPH))
         labels.append(f["in_reference"])
         shares.append(len(item["reference"].split()) / max(float(f["words"].sum()), 1.0))
     x = np.concatenate(features)
@@ -266,7 +270,12 @@ def fit_short_model(research, items: list[dict], l2: float = 1e-2, log=print) ->
         gradient = x.T @ (p - y) + l2 * w
         hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
         w -= np.linalg.solve(hessian, gradient)
-    model = {"coef": [round(float(v), 4) for v in w[:-1]], "intercept": round(float(w[-1]), 4), "ref_share": round(statistics.fmean(shares), 3)}
+    model = {
+        "semantic_graph": SHORT_SEMANTIC_GRAPH,
+        "coefficients": [round(float(v), 4) for v in w[:-1]],
+        "intercept": round(float(w[-1]), 4),
+        "summary_share": round(statistics.fmean(shares), 3),
+    }
     log(f"  short budgets (k <= 3): logistic fit on {len(y)} sentences ({y.mean():.3f} in the reference): {model}")
     return model
 
@@ -274,7 +283,7 @@ def fit_short_model(research, items: list[dict], l2: float = 1e-2, log=print) ->
 def table_row(k: int) -> str:
     """Which part of the table a k-sentence budget uses (same cut as src/analysis/summarize.rs): the
     short-budget model up to 3 sentences, the weight row beyond."""
-    return "short" if k <= 3 else "long"
+    return "short" if k <= SHORT_BUDGET else "long"
 
 
 class Research:
@@ -334,10 +343,10 @@ class Research:
 
     def gain(self, f: dict, model: dict) -> np.ndarray:
         """Expected ROUGE gain of each sentence alone (`ShortBudgetModel` in src/analysis/summarize.rs):
-        log P(in the reference) from the logistic model + log(words / (words + ref_share x article words))."""
-        z = short_features(f) @ np.asarray(model["coef"], dtype=np.float64) + model["intercept"]
+        log P(in the reference) from the logistic model + log(words / (words + summary_share x candidate words))."""
+        z = short_features(f, model["semantic_graph"]) @ np.asarray(model["coefficients"], dtype=np.float64) + model["intercept"]
         words = f["words"].astype(np.float64)
-        return -np.logaddexp(0.0, -z) + np.log(words) - np.log(words + model["ref_share"] * words.sum())
+        return -np.logaddexp(0.0, -z) + np.log(words) - np.log(words + model["summary_share"] * words.sum())
 
     def pick(self, item: dict, k: int, table: dict) -> list[int]:
         f = self.features[item["id"]]
@@ -515,7 +524,7 @@ def main(argv: list[str] | None = None) -> int:
             tables[f"Research (CV: fit {fit_on})"] = fit(research[fit_on], items_by_cat[fit_on], FastR2(items_by_cat[fit_on], scorer))
             print(json.dumps(tables[f"Research (CV: fit {fit_on})"]))
         pooled = [it for c in args.categories for it in items_by_cat[c]]
-        print(f"\n## fitting on {' + '.join(args.categories)} (the table src/summarize.rs ships; in-sample on both)")
+        print(f"\n## fitting on {' + '.join(args.categories)} (the table src/analysis/summarize.rs ships; in-sample on both)")
         tables["Research (fit on both = shipped)"] = fit(Pooled(research), pooled, FastR2(pooled, scorer))
         print(json.dumps(tables["Research (fit on both = shipped)"]))
         tables["Research (old weights)"] = {"long": dict(SHIPPED_OLD)}

@@ -27,6 +27,18 @@ fn selection_respects_budgets_and_skips_near_duplicates() {
 }
 
 #[test]
+fn a_lower_mmr_lambda_trades_salience_for_novelty() {
+    // Sentence 1 is close to 0 (cosine 0.85, under the near-duplicate threshold); 2 is unrelated.
+    let similarity = arr2(&[[1.0, 0.85, 0.0], [0.85, 1.0, 0.0], [0.0, 0.0, 1.0]]);
+    let scores = arr1(&[0.9, 0.8, 0.7]);
+    let words = [10, 10, 10];
+    let weights = SummaryWeights::default();
+    let chosen = |lambda: f32| select(&scores, &similarity, &words, Budget::Sentences(2), lambda, &weights).iter().map(|p| p.sentence).collect::<Vec<_>>();
+    assert_eq!(chosen(1.0), vec![0, 1], "salience only");
+    assert_eq!(chosen(0.5), vec![0, 2], "0.5 x 0.8 - 0.5 x 0.85 < 0.5 x 0.7: the unrelated sentence wins");
+}
+
+#[test]
 fn caption_remnants_are_recognised_but_not_prose() {
     assert!(is_caption_remnant("The United States is prepared to use force if Delcy Rodríguez pictured below does not cooperate."));
     assert!(is_caption_remnant("The call covered a number of subjects, highlighted below."));

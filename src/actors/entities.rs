@@ -286,7 +286,7 @@ const NAME_ENDINGS: [&str; 8] = ["co", "co.", "company", "sons", "partners", "in
 fn split_coordinated(lex: &Lexicon, sentences: &[Sentence], spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
     let text_of = |span: &EntitySpan| sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?));
     let key = |text: &str| fold(text).to_lowercase();
-    let alone: std::collections::HashSet<String> = spans.iter().filter_map(|s| text_of(s)).filter(|t| !t.contains(" and ")).map(key).collect();
+    let alone: std::collections::HashSet<String> = spans.iter().filter_map(&text_of).filter(|t| !t.contains(" and ")).map(key).collect();
     let looks_like_name = |part: &str| part.chars().next().is_some_and(char::is_uppercase) && part.chars().count() >= 2;
     let mut out = Vec::with_capacity(spans.len());
     for span in spans {

@@ -30,8 +30,8 @@ pub enum Budget {
     Ratio(f64),
 }
 
-/// The weights that depend on how many sentences a summary may have: one row of the per-budget
-/// table in `SummaryWeights`.
+/// A weighted salience: the scorer of budgets over `SHORT_BUDGET` sentences (`SummaryWeights::many`)
+/// and the base of the corpus summary's salience (`CorpusWeights::salience`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BudgetWeights {
     /// Weight of (non-negative) embedding cosine edges in the centrality graph (lexical edges weigh
@@ -43,11 +43,11 @@ pub struct BudgetWeights {
     pub lead: f32,
     /// Bonus for the first candidate (the first body sentence), on top of the lead prior.
     pub first: f32,
-    /// Length term: `length * ln(words / 20)`, scaled by the article's size (`length_scale`).
-    /// ROUGE F1 against a long reference rewards a full sentence over a short one when only one or
-    /// three may be chosen.
+    /// Length term: `length * ln(words / 20)` (0 in both shipped rows; short budgets handle length
+    /// through `ShortBudgetModel`).
     pub length: f32,
-    /// MMR trade-off: 1 = salience only, lower = more penalty for similarity to chosen sentences.
+    /// MMR trade-off: 1 = salience only, lower = more penalty for similarity to chosen sentences
+    /// (the corpus summary uses `CorpusWeights::mmr_lambda` instead).
     pub mmr_lambda: f32,
 }
 
@@ -72,7 +72,8 @@ pub struct CorpusWeights {
     /// Bonus for names (people, places, organisations) no chosen bullet mentions yet, each
     /// weighted by the share of the other articles that also name it (capped at 1).
     pub new_names: f32,
-    /// Penalty for a sentence that opens with a pronoun ("He said..."): it reads wrong alone.
+    /// Penalty for a sentence that leans on the one before it (opens with a pronoun, "He said...",
+    /// or has one as its subject after a short opening phrase): it reads wrong alone.
     pub pronoun_start: f32,
     /// MMR trade-off between the bullet's value and its cosine to chosen bullets.
     pub mmr_lambda: f32,
@@ -111,6 +112,7 @@ impl Default for CorpusWeights {
 pub struct SummaryWeights {
     /// Weight of lexical overlap edges in the centrality graph.
     pub lexical_graph: f32,
+    /// Weight of centrality in the weighted salience (`BudgetWeights`; the short model has its own).
     pub centrality: f32,
     /// Budgets of up to `SHORT_BUDGET` sentences: each sentence's expected gain on its own...
     pub short: ShortBudgetModel,
@@ -140,7 +142,7 @@ impl Default for SummaryWeights {
 pub const SHORT_BUDGET: usize = 3;
 
 /// How a short summary (one to three sentences) ranks sentences: by the gain each would bring on its
-/// own, `ln P(in a summary) + ln(words / (words + summary_share × article words))`. The first term is
+/// own, `ln P(in a summary) + ln(words / (words + summary_share × the article's candidate words))`. The first term is
 /// a logistic model of which sentences reference summaries keep; the second is what one sentence of
 /// that length adds to a summary of the expected size (ROUGE F1 of a kept sentence against a
 /// reference of `summary_share` of the article), so the length trade-off adapts to each article's
@@ -156,7 +158,7 @@ pub struct ShortBudgetModel {
     /// centroid, lead prior `1/sqrt(1 + position)`, first candidate, `ln(words / 20)`, position / candidates.
     pub coefficients: [f32; 6],
     pub intercept: f32,
-    /// The share of an article's words a summary of it is expected to hold.
+    /// The share of an article's candidate words a summary of it is expected to hold.
     pub summary_share: f32,
 }
 
@@ -357,7 +359,8 @@ pub fn short_budget_gain(
 ) -> (Array1<f32>, Array2<f32>) {
     let s = signals(texts, embeddings, model.semantic_graph, weights);
     let n = texts.len();
-    let summary_words = model.summary_share * s.words.iter().sum::<f32>();
+    // Clamped: a negative share (a hand-built model) would make the logarithm NaN.
+    let summary_words = model.summary_share.max(0.0) * s.words.iter().sum::<f32>();
     let scores = Array1::from_iter((0..n).map(|i| {
         let x = short_budget_features(s.central[i], s.to_centroid[i], positions[i], n, s.words[i]);
         let z = model.intercept + x.iter().zip(&model.coefficients).map(|(a, b)| a * b).sum::<f32>();
@@ -407,6 +410,9 @@ pub fn select(scores: &Array1<f32>, similarity: &Array2<f32>, words: &[usize], b
 /// Summarise one article: `embeddings` has one row per sentence. Picks index into `sentences`
 /// and come back in document order.
 pub fn summarize_document(sentences: &[&Sentence], embeddings: ArrayView2<f32>, budget: Budget, weights: &SummaryWeights) -> Vec<Pick> {
+    if matches!(budget, Budget::Sentences(0) | Budget::Words(0)) {
+        return Vec::new();
+    }
     let mut chosen = candidates(sentences, weights.min_words);
     if chosen.is_empty() {
         chosen = candidates(sentences, 2.min(weights.min_words));
@@ -443,13 +449,21 @@ const OPENING_PHRASE_WORDS: usize = 10;
 
 /// Whether a sentence leans on the one before it: it opens with a pronoun, or its subject, after a
 /// short opening phrase, is one.
-fn opens_with_pronoun(text: &str) -> bool {
+fn leans_on_previous(text: &str) -> bool {
     let first_word_is = |text: &str, list: &[&str]| lexical::words(text).first().is_some_and(|w| list.contains(&w.split('\'').next().unwrap_or("")));
     if first_word_is(text, &PRONOUNS) {
         return true;
     }
-    text.split_once(',').is_some_and(|(opening, rest)| word_count(opening) <= OPENING_PHRASE_WORDS && first_word_is(rest, &SUBJECT_PRONOUNS))
+    text.split_once(',').is_some_and(|(opening, rest)| {
+        // "The deal, he said, was off": an attribution set off by commas, whose sentence's subject is
+        // "the deal" ("However, they said the deal was off" has no comma after the verb).
+        let attribution = rest.split_whitespace().nth(1).and_then(|w| w.strip_suffix(',')).is_some_and(|verb| ATTRIBUTION_VERBS.contains(&verb));
+        word_count(opening) <= OPENING_PHRASE_WORDS && first_word_is(rest, &SUBJECT_PRONOUNS) && !attribution
+    })
 }
+
+/// Verbs that make "<pronoun> <verb>" after a comma a parenthetical attribution.
+const ATTRIBUTION_VERBS: [&str; 6] = ["said", "says", "added", "told", "argued", "noted"];
 
 /// One summary across articles on the same story: one bullet per event. `sentences[i]` belongs
 /// to article `doc_of[i]`.
@@ -486,7 +500,7 @@ pub fn summarize_corpus(sentences: &[&Sentence], doc_of: &[usize], embeddings: A
     let texts: Vec<&str> = chosen.iter().map(|&i| sentences[i].text.as_str()).collect();
     let (mut scores, similarity) = salience(&texts, rows.view(), &positions, &cw.salience, weights);
     for (i, text) in texts.iter().enumerate() {
-        if opens_with_pronoun(text) {
+        if leans_on_previous(text) {
             scores[i] -= cw.pronoun_start;
         }
     }
@@ -706,12 +720,13 @@ mod tests {
 
     #[test]
     fn a_pronoun_subject_after_an_opening_phrase_leans_on_the_previous_sentence() {
-        assert!(opens_with_pronoun("He said talks would resume."));
-        assert!(opens_with_pronoun("During a speech in the Senate, he emphasized that talks were productive."));
-        assert!(opens_with_pronoun("However, they said the deal was off."));
-        assert!(!opens_with_pronoun("In a significant development for US-Venezuela relations, former President Donald Trump called Caracas."));
-        assert!(!opens_with_pronoun("Rubio said that, if talks fail, he would resign."));
-        assert!(!opens_with_pronoun("Markets fell sharply on Monday."));
+        assert!(leans_on_previous("He said talks would resume."));
+        assert!(leans_on_previous("During a speech in the Senate, he emphasized that talks were productive."));
+        assert!(leans_on_previous("However, they said the deal was off."));
+        assert!(!leans_on_previous("In a significant development for US-Venezuela relations, former President Donald Trump called Caracas."));
+        assert!(!leans_on_previous("Rubio said that, if talks fail, he would resign."));
+        assert!(!leans_on_previous("Markets fell sharply on Monday."));
+        assert!(!leans_on_previous("The deal, he said, was off."));
     }
 
     #[test]
