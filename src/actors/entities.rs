@@ -205,9 +205,11 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     for &i in &singles {
         let s = &surfaces[i];
         let wanted = s.title.as_deref().and_then(title_gender);
+        // "Sir Anthony", "Dame Judi": a knight or dame is named by title and first name.
+        let knighted = matches!(s.title.as_deref().map(|t| t.trim_end_matches('.')), Some("sir" | "dame"));
         let mut owners: Vec<(usize, usize)> = full
             .iter()
-            .filter(|&&f| surfaces[f].words.last() == s.words.last())
+            .filter(|&&f| surfaces[f].words.last() == s.words.last() || (knighted && surfaces[f].words.first() == s.words.first()))
             .filter_map(|&f| person_group.get(&surfaces[f].words.join(" ")).map(|&g| (f, g)))
             .filter(|&(_, g)| wanted.is_none() || gender(&groups, g).is_none_or(|known| Some(known) == wanted))
             .collect();
@@ -585,6 +587,19 @@ mod tests {
         let (actors, _) = actors_from_entities(&doc.sentences, &spans);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Siemens", "Ericsson", "Securities and Exchange Commission", "Morgan Stanley and Co"]);
+    }
+
+    #[test]
+    fn a_knight_named_by_title_and_first_name_is_the_full_name() {
+        use EntityKind::*;
+        let text = "Sir Anthony O'Reilly chairs the group. Sir Anthony said the deal was good. Anthony Smith disagreed.";
+        // The model leaves the honorific out of the span; it is read as the title before the name.
+        let doc = segment(text);
+        let spans = spans_for(text, &doc, &[("Anthony O'Reilly", Person), ("Anthony", Person), ("Anthony Smith", Person)]);
+        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Anthony O'Reilly", "Anthony Smith"]);
+        assert_eq!(mentions.iter().filter(|m| m.actor == 0).count(), 2, "{mentions:?}");
     }
 
     #[test]
