@@ -139,6 +139,7 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     let readable = |i: usize| sentences.get(i).filter(|s| is_read(s));
     let spans: Vec<EntitySpan> = spans.iter().flat_map(|span| split_span(lex, sentences, span)).collect();
     let spans = split_coordinated(lex, sentences, spans);
+    let spans = extend_organisations(lex, sentences, spans);
     let spans = one_sense_per_article(sentences, spans);
     let spans = spans.as_slice();
     let surfaces: Vec<Surface> = spans
@@ -276,6 +277,31 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
 /// for other stories, as for given actors.
 fn is_read(sentence: &Sentence) -> bool {
     sentence.kind != SentenceKind::Headline || (sentence.index > 0 && sentence.text.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// An organisation's name that the model stopped one word short of ("InSight Crime, ...": it
+/// tagged "InSight" alone) is extended over the next word when that word is capitalised, is not a
+/// title, calendar word or another entity, and closes the clause (a comma, full stop, semicolon,
+/// colon or bracket follows, or the sentence ends).
+fn extend_organisations(lex: &Lexicon, sentences: &[Sentence], mut spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
+    let starts: std::collections::HashSet<(usize, usize)> = spans.iter().map(|s| (s.sentence, s.start)).collect();
+    for span in spans.iter_mut().filter(|s| s.kind == EntityKind::Organization) {
+        let Some(sentence) = sentences.get(span.sentence) else { continue };
+        let Some(after) = span.end.checked_sub(sentence.start).and_then(|at| sentence.text.get(at..)) else { continue };
+        let Some(rest) = after.strip_prefix(' ') else { continue };
+        let word_len = rest.find(|c: char| !c.is_alphanumeric()).unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        let mut chars = word.chars();
+        let capitalised = chars.next().is_some_and(char::is_uppercase) && word.chars().count() >= 3 && chars.all(char::is_lowercase);
+        let closes = rest[word_len..].trim_start_matches(' ').chars().next().is_none_or(|c| matches!(c, ',' | '.' | ';' | ':' | ')'));
+        let key = word.to_lowercase();
+        let word_start = span.end + 1;
+        let known = lex.not_actors.contains(&key) || lex.titles.iter().any(|t| t.len() == 1 && t[0] == key) || starts.contains(&(span.sentence, word_start));
+        if capitalised && closes && !known {
+            span.end = word_start + word_len;
+        }
+    }
+    spans
 }
 
 /// Words that end a company's name after "and" ("Morgan Stanley and Co"): the span is one name.
@@ -600,6 +626,18 @@ mod tests {
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Anthony O'Reilly", "Anthony Smith"]);
         assert_eq!(mentions.iter().filter(|m| m.actor == 0).count(), 2, "{mentions:?}");
+    }
+
+    #[test]
+    fn an_organisation_cut_one_word_short_is_extended_to_the_end_of_its_clause() {
+        use EntityKind::*;
+        let text = "In an interview with InSight Crime, Rodriguez spoke. He told the Miami Herald Tuesday, that it was over. Apple Computer said no.";
+        let doc = segment(text);
+        let spans = spans_for(text, &doc, &[("InSight", Organization), ("Rodriguez", Person), ("Miami Herald", Organization), ("Apple", Organization)]);
+        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
+        let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+        // "Tuesday" is a calendar word; "Computer said" does not close a clause.
+        assert_eq!(names, ["InSight Crime", "Rodriguez", "Miami Herald", "Apple"]);
     }
 
     #[test]
