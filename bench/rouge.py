@@ -311,20 +311,17 @@ class Research:
             centroid /= max(np.linalg.norm(centroid), 1e-12)
             words = np.array([len(t.split()) for t in texts], dtype=np.float32)
             central = {w: pagerank(lex + np.maximum(sim, 0) * w) for w in GRID["semantic_graph"]}
+            body_of = [body_index.get(normalise(t), -1) for t in texts]
+            reference = normalise(item["reference"])
             self.features[item["id"]] = {
-                "map": [body_index.get(normalise(t), -1) for t in texts],
+                "map": body_of,
                 "sim": sim,
                 "central": central,
                 "to_centroid": e @ centroid,
                 "pos": np.arange(len(cand), dtype=np.float32),
                 "loglen": np.log(words / 20.0),
                 "words": words,
-                "in_reference": np.array(
-                    [
-                        float(m >= 0 and normalise(item["sentences"][m]) in normalise(item["reference"]))
-                        for m in [body_index.get(normalise(t), -1) for t in texts]
-                    ]
-                ),
+                "in_reference": np.array([float(m >= 0 and normalise(item["sentences"][m]) in reference) for m in body_of]),
             }
 
     def scores(self, f: dict, row: dict) -> np.ndarray:

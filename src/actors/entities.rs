@@ -279,6 +279,11 @@ fn is_read(sentence: &Sentence) -> bool {
     sentence.kind != SentenceKind::Headline || (sentence.index > 0 && sentence.text.chars().any(|c| c.is_ascii_digit()))
 }
 
+/// The text of an entity span within its sentence (None for a span that does not fit it).
+fn span_text<'s>(sentences: &'s [Sentence], span: &EntitySpan) -> Option<&'s str> {
+    sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?))
+}
+
 /// An organisation's name that the model stopped one word short of ("InSight Crime, ...": it
 /// tagged "InSight" alone) is extended over the next word when that word is capitalised, is not a
 /// title, calendar word or another entity, and closes the clause (a comma, full stop, semicolon,
@@ -312,7 +317,7 @@ const NAME_ENDINGS: [&str; 8] = ["co", "co.", "company", "sons", "partners", "in
 /// knows both; a name that holds "and" ("Securities and Exchange Commission", "Trinidad and
 /// Tobago") is left whole, since neither side stands alone.
 fn split_coordinated(lex: &Lexicon, sentences: &[Sentence], spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
-    let text_of = |span: &EntitySpan| sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?));
+    let text_of = |span: &EntitySpan| span_text(sentences, span);
     let key = |text: &str| fold(text).to_lowercase();
     let alone: std::collections::HashSet<String> = spans.iter().filter_map(&text_of).filter(|t| !t.contains(" and ")).map(key).collect();
     let looks_like_name = |part: &str| part.chars().next().is_some_and(char::is_uppercase) && part.chars().count() >= 2;
@@ -342,9 +347,7 @@ fn split_coordinated(lex: &Lexicon, sentences: &[Sentence], spans: Vec<EntitySpa
 /// The same name keeps one type through an article (the type the model gave it most often; the
 /// model's own on a tie): "Kent" the county side is not a person in one sentence of the report.
 fn one_sense_per_article(sentences: &[Sentence], mut spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
-    let text_of = |span: &EntitySpan| {
-        sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?)).map(|t| fold(t).to_lowercase())
-    };
+    let text_of = |span: &EntitySpan| span_text(sentences, span).map(|t| fold(t).to_lowercase());
     let mut votes: HashMap<String, HashMap<EntityKind, usize>> = HashMap::new();
     for span in spans.iter().filter(|s| s.kind != EntityKind::Misc) {
         if let Some(key) = text_of(span) {
@@ -370,7 +373,7 @@ const MIN_BRACKETED_NAME: usize = 3;
 /// A bracketed piece shorter than `MIN_BRACKETED_NAME` characters is dropped unless the gazetteer
 /// knows it: in "Proleter (Z)" the letter is a town's initial in a results table, not an actor.
 fn split_span(lex: &Lexicon, sentences: &[Sentence], span: &EntitySpan) -> Vec<EntitySpan> {
-    let Some(text) = sentences.get(span.sentence).and_then(|s| s.text.get(span.start.checked_sub(s.start)?..span.end.checked_sub(s.start)?)) else {
+    let Some(text) = span_text(sentences, span) else {
         return vec![*span];
     };
     let hyphenated = text.contains('-') && gazetteer_entry(lex, text).is_none() && text.split('-').all(|part| gazetteer_entry(lex, part.trim()).is_some());
@@ -510,15 +513,19 @@ mod tests {
         out
     }
 
+    /// The actors and mentions of `text` when the model finds exactly the `wanted` spans.
+    fn actors_in(text: &str, wanted: &[(&str, EntityKind)]) -> (Vec<ActorSpec>, Vec<Mention>) {
+        let doc = segment(text);
+        actors_from_entities(&doc.sentences, &spans_for(text, &doc, wanted))
+    }
+
     #[test]
     fn people_merge_by_surname_and_titles_become_roles() {
         use EntityKind::*;
         let text = "Opposition leader.\n\nForeign Secretary Jack Straw met Michael Howard in London. Mr Howard said the NHS \
                     needed money. Mrs Howard disagreed. Straw said the National Health Service was fine. The Northern Ireland Assembly met.";
-        let doc = segment(text);
-        let spans = spans_for(
+        let (actors, mentions) = actors_in(
             text,
-            &doc,
             &[
                 ("Jack Straw", Person),
                 ("Michael Howard", Person),
@@ -531,7 +538,6 @@ mod tests {
                 ("Northern Ireland Assembly", Organization),
             ],
         );
-        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         // A capital stands for its country (the gazetteer's metonyms); the acronym joins its long form.
         assert_eq!(names, ["Jack Straw", "Michael Howard", "United Kingdom", "National Health Service", "Mrs Howard", "Northern Ireland Assembly"]);
@@ -547,10 +553,8 @@ mod tests {
     fn joined_spans_are_cut_and_mistyped_names_rejoin_their_person() {
         use EntityKind::*;
         let text = "Nicolas Maduro met envoys from Iran, China and Russia. The Maduro camp and US-Venezuela talks went on. Washington said no.";
-        let doc = segment(text);
-        let spans = spans_for(
+        let (actors, _) = actors_in(
             text,
-            &doc,
             &[
                 ("Nicolas Maduro", Person),
                 ("Iran, China", Location),
@@ -560,7 +564,6 @@ mod tests {
                 ("Washington", Person),
             ],
         );
-        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
         let got: Vec<(&str, ActorKind)> = actors.iter().map(|a| (a.name.as_str(), a.kind)).collect();
         assert_eq!(
             got,
@@ -579,18 +582,14 @@ mod tests {
     fn a_name_and_its_bracketed_acronym_are_one_actor() {
         use EntityKind::*;
         let text = "The Open Society Institute (OSI) has accused officials of closing its office. OSI said it would appeal.";
-        let doc = segment(text);
         // The model's span runs into the bracket, as it did on BBC business/357.
-        let spans = spans_for(text, &doc, &[("Open Society Institute (OSI", Organization), ("OSI", Organization)]);
-        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let (actors, mentions) = actors_in(text, &[("Open Society Institute (OSI", Organization), ("OSI", Organization)]);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Open Society Institute"]);
         assert_eq!(mentions.len(), 3, "{mentions:?}");
 
         let text = "Proleter (Z) beat Rad (B) 2-1 on Sunday.";
-        let doc = segment(text);
-        let spans = spans_for(text, &doc, &[("Proleter (Z", Organization), ("Rad (B", Organization)]);
-        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
+        let (actors, _) = actors_in(text, &[("Proleter (Z", Organization), ("Rad (B", Organization)]);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Proleter", "Rad"], "a bracketed initial is not an actor");
     }
@@ -599,10 +598,8 @@ mod tests {
     fn two_names_joined_by_and_are_two_actors_when_one_stands_alone() {
         use EntityKind::*;
         let text = "Siemens and Ericsson showed faster networks. Siemens said so. The Securities and Exchange Commission and Morgan Stanley and Co declined to comment.";
-        let doc = segment(text);
-        let spans = spans_for(
+        let (actors, _) = actors_in(
             text,
-            &doc,
             &[
                 ("Siemens and Ericsson", Organization),
                 ("Siemens", Organization),
@@ -610,7 +607,6 @@ mod tests {
                 ("Morgan Stanley and Co", Organization),
             ],
         );
-        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Siemens", "Ericsson", "Securities and Exchange Commission", "Morgan Stanley and Co"]);
     }
@@ -620,9 +616,7 @@ mod tests {
         use EntityKind::*;
         let text = "Sir Anthony O'Reilly chairs the group. Sir Anthony said the deal was good. Anthony Smith disagreed.";
         // The model leaves the honorific out of the span; it is read as the title before the name.
-        let doc = segment(text);
-        let spans = spans_for(text, &doc, &[("Anthony O'Reilly", Person), ("Anthony", Person), ("Anthony Smith", Person)]);
-        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let (actors, mentions) = actors_in(text, &[("Anthony O'Reilly", Person), ("Anthony", Person), ("Anthony Smith", Person)]);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Anthony O'Reilly", "Anthony Smith"]);
         assert_eq!(mentions.iter().filter(|m| m.actor == 0).count(), 2, "{mentions:?}");
@@ -632,9 +626,7 @@ mod tests {
     fn an_organisation_cut_one_word_short_is_extended_to_the_end_of_its_clause() {
         use EntityKind::*;
         let text = "In an interview with InSight Crime, Rodriguez spoke. He told the Miami Herald Tuesday, that it was over. Apple Computer said no.";
-        let doc = segment(text);
-        let spans = spans_for(text, &doc, &[("InSight", Organization), ("Rodriguez", Person), ("Miami Herald", Organization), ("Apple", Organization)]);
-        let (actors, _) = actors_from_entities(&doc.sentences, &spans);
+        let (actors, _) = actors_in(text, &[("InSight", Organization), ("Rodriguez", Person), ("Miami Herald", Organization), ("Apple", Organization)]);
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         // "Tuesday" is a calendar word; "Computer said" does not close a clause.
         assert_eq!(names, ["InSight Crime", "Rodriguez", "Miami Herald", "Apple"]);
@@ -644,8 +636,7 @@ mod tests {
     fn a_place_outside_the_gazetteer_is_a_place() {
         use EntityKind::*;
         let text = "Protesters gathered in Springfield on Monday.";
-        let doc = segment(text);
-        let (actors, _) = actors_from_entities(&doc.sentences, &spans_for(text, &doc, &[("Springfield", Location)]));
+        let (actors, _) = actors_in(text, &[("Springfield", Location)]);
         assert_eq!((actors[0].name.as_str(), actors[0].kind), ("Springfield", ActorKind::Place));
     }
 
@@ -653,9 +644,7 @@ mod tests {
     fn gazetteer_canonicalises_and_misc_is_not_an_actor() {
         use EntityKind::*;
         let text = "Washington and the US pressed Venezuelan officials. The U.S. embassy said the Olympics go on.";
-        let doc = segment(text);
-        let spans = spans_for(text, &doc, &[("Washington", Location), ("US", Location), ("Venezuelan", Misc), ("U.S.", Location), ("Olympics", Misc)]);
-        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let (actors, mentions) = actors_in(text, &[("Washington", Location), ("US", Location), ("Venezuelan", Misc), ("U.S.", Location), ("Olympics", Misc)]);
         assert_eq!(actors.len(), 1, "{actors:?}");
         assert_eq!((actors[0].name.as_str(), actors[0].kind), ("United States", ActorKind::Country));
         assert_eq!(mentions.len(), 3);
@@ -665,13 +654,10 @@ mod tests {
     fn a_missed_occurrence_of_a_known_name_is_still_a_mention() {
         use EntityKind::*;
         let text = "Marco Rubio spoke on Monday. Later Rubio left.";
-        let doc = segment(text);
-        let spans = spans_for(text, &doc, &[("Marco Rubio", Person)]);
-        let (actors, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let (actors, mentions) = actors_in(text, &[("Marco Rubio", Person)]);
         assert_eq!(actors.len(), 1);
         assert_eq!(mentions.len(), 1, "only surface forms the model tagged are swept: {mentions:?}");
-        let spans = spans_for(text, &doc, &[("Marco Rubio", Person), ("Rubio", Person)]);
-        let (_, mentions) = actors_from_entities(&doc.sentences, &spans);
+        let (_, mentions) = actors_in(text, &[("Marco Rubio", Person), ("Rubio", Person)]);
         assert_eq!(mentions.iter().map(|m| m.text.as_str()).collect::<Vec<_>>(), ["Marco Rubio", "Rubio"]);
     }
 }
