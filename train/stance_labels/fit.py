@@ -121,7 +121,7 @@ def out_of_fold(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cache", type=Path, default=Path("/work/cache/stance/presslens_822e487.json"))
+    parser.add_argument("--cache", type=Path, default=Path("/work/cache/stance/presslens_31a209f.json"))
     parser.add_argument("--out", type=Path, default=PARAMS)
     parser.add_argument("--json", type=Path, default=HERE / "cv.json")
     args = parser.parse_args(argv)
