@@ -2,10 +2,11 @@
 //!
 //! Input: the entity recogniser's spans (PER, ORG, LOC, MISC) over the sentences (see `is_read`). Rules:
 //! - PER: titles at the start of a span come off and, with a title just before it ("Foreign
-//!   Secretary Jack Straw", "Mr Kennedy"), are kept as the actor's role. A one-word name joins the
-//!   full name it is the surname of (the one mentioned most recently, else the first after), unless
-//!   its title's gender contradicts that person ("Mrs Howard" is not Michael Howard when he is
-//!   "Mr Howard" elsewhere): then it is an actor of its own.
+//!   Secretary Jack Straw", "Mr Kennedy"), are kept as the actor's role. A short form joins the
+//!   full name it ends (the one mentioned most recently, else the first after): a surname ("Howard")
+//!   or a surname with its particles ("von der Leyen", "bin Salman", "De Gaulle"), unless its
+//!   title's gender contradicts that person ("Mrs Howard" is not Michael Howard when he is "Mr
+//!   Howard" elsewhere): then it is an actor of its own.
 //! - ORG and LOC: the gazetteer (`src/data/gazetteer.tsv`) gives canonical names and kinds ("US",
 //!   "Washington" -> United States; "Tories" -> Conservative Party); an acronym joins the long form
 //!   whose initials it is ("NHS" = "National Health Service"); a one-word organisation joins the one
@@ -178,8 +179,11 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     }
     merge_short_organisation_names(&surfaces, &mut groups);
 
-    // People: full names first, then one-word names by surname.
-    let full: Vec<usize> = (0..surfaces.len()).filter(|&i| spans[surfaces[i].span].kind == EntityKind::Person && surfaces[i].words.len() > 1).collect();
+    // People: full names first, then short forms (the tail of a longer name: "Howard", "von der
+    // Leyen") by the full name they end.
+    let people: Vec<usize> = (0..surfaces.len()).filter(|&i| spans[surfaces[i].span].kind == EntityKind::Person).collect();
+    let is_short_form = |i: usize| surfaces[i].words.len() == 1 || people.iter().any(|&f| ends_name(&surfaces[f].words, &surfaces[i].words));
+    let (singles, full): (Vec<usize>, Vec<usize>) = people.iter().partition(|&&i| is_short_form(i));
     let mut person_group: HashMap<String, usize> = HashMap::new();
     for &i in &full {
         let key = surfaces[i].words.join(" ");
@@ -189,7 +193,6 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     let gender_of_group = |groups: &[Group], id: usize| -> Option<Gender> {
         groups[id].members.iter().filter_map(|&m| surfaces[m].title.as_deref().and_then(title_gender)).next()
     };
-    let singles: Vec<usize> = (0..surfaces.len()).filter(|&i| spans[surfaces[i].span].kind == EntityKind::Person && surfaces[i].words.len() == 1).collect();
     // A surname used with a gendered title, when one full name owns that surname, tells that
     // person's gender; as for a reader, the first such use in the text decides ("Mr Howard" then
     // "Mrs Howard": the second is someone else).
@@ -197,7 +200,13 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     let mut by_position = singles.clone();
     by_position.sort_by_key(|&i| surfaces[i].start);
     for &i in &by_position {
-        let owners: Vec<usize> = person_group.iter().filter(|(k, _)| k.rsplit(' ').next() == Some(surfaces[i].words[0].as_str())).map(|(_, &g)| g).collect();
+        let mut owners: Vec<usize> = full
+            .iter()
+            .filter(|&&f| ends_name(&surfaces[f].words, &surfaces[i].words))
+            .filter_map(|&f| person_group.get(&surfaces[f].words.join(" ")).copied())
+            .collect();
+        owners.sort_unstable();
+        owners.dedup();
         if let ([owner], Some(gender)) = (owners.as_slice(), surfaces[i].title.as_deref().and_then(title_gender)) {
             told.entry(*owner).or_insert(gender);
         }
@@ -210,7 +219,7 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
         let knighted = matches!(s.title.as_deref().map(|t| t.trim_end_matches('.')), Some("sir" | "dame"));
         let mut owners: Vec<(usize, usize)> = full
             .iter()
-            .filter(|&&f| surfaces[f].words.last() == s.words.last() || (knighted && surfaces[f].words.first() == s.words.first()))
+            .filter(|&&f| ends_name(&surfaces[f].words, &s.words) || (knighted && surfaces[f].words.first() == s.words.first()))
             .filter_map(|&f| person_group.get(&surfaces[f].words.join(" ")).map(|&g| (f, g)))
             .filter(|&(_, g)| wanted.is_none() || gender(&groups, g).is_none_or(|known| Some(known) == wanted))
             .collect();
@@ -229,8 +238,8 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
                 // A surname alone, or a surname whose title rules out every full name: keep the
                 // title in the key so "Mrs Howard" stays apart from "Howard".
                 let key = match wanted.zip(s.title.as_deref()) {
-                    Some((_, title)) if !full.iter().all(|&f| surfaces[f].words.last() != s.words.last()) => format!("person:{title} {}", s.words[0]),
-                    _ => format!("person:{}", s.words[0]),
+                    Some((_, title)) if full.iter().any(|&f| ends_name(&surfaces[f].words, &s.words)) => format!("person:{title} {}", s.words.join(" ")),
+                    _ => format!("person:{}", s.words.join(" ")),
                 };
                 join(key, ActorKind::Person, None, i, &mut groups);
             }
@@ -269,6 +278,12 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     }
     mentions.sort_by_key(|m| (m.start, m.end));
     (specs, mentions)
+}
+
+/// Whether the name `short` is the tail of the longer name `full` (lowercase words): "howard" of
+/// "michael howard", "von der leyen" of "ursula von der leyen".
+fn ends_name(full: &[String], short: &[String]) -> bool {
+    full.len() > short.len() && full.ends_with(short)
 }
 
 /// Whether actors are read in this sentence: body and bullet sentences, and lines without closing
@@ -609,6 +624,28 @@ mod tests {
         );
         let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
         assert_eq!(names, ["Siemens", "Ericsson", "Securities and Exchange Commission", "Morgan Stanley and Co"]);
+    }
+
+    #[test]
+    fn a_surname_with_particles_joins_the_full_name_it_ends() {
+        use EntityKind::*;
+        let text = "Ursula von der Leyen met Mohammed bin Salman and Kim Jong Un. Von der Leyen said talks went well. \
+                    Later, bin Salman agreed. Jong Un did not.";
+        let (actors, mentions) = actors_in(
+            text,
+            &[
+                ("Ursula von der Leyen", Person),
+                ("Mohammed bin Salman", Person),
+                ("Kim Jong Un", Person),
+                ("Von der Leyen", Person),
+                ("bin Salman", Person),
+                ("Jong Un", Person),
+            ],
+        );
+        let names: Vec<&str> = actors.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["Ursula von der Leyen", "Mohammed bin Salman", "Kim Jong Un"]);
+        let count = |actor: usize| mentions.iter().filter(|m| m.actor == actor).count();
+        assert_eq!((count(0), count(1), count(2)), (2, 2, 2), "{mentions:?}");
     }
 
     #[test]

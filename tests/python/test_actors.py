@@ -63,6 +63,28 @@ def test_discovery_finds_the_story_actors_merged_across_aliases(corpus):
         assert sum(1 for a in corpus.actors if a.name in aliases and a.name != name) == 0, [a.name for a in corpus.actors]
 
 
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        (
+            "European Commission President Ursula von der Leyen visited Kyiv on Monday. Von der Leyen promised more aid.",
+            "Ursula von der Leyen",
+            "Von der Leyen",
+        ),
+        (
+            "Saudi Crown Prince Mohammed bin Salman met officials in Riyadh. Later, bin Salman said the talks had gone well.",
+            "Mohammed bin Salman",
+            "bin Salman",
+        ),
+        ("Former French president Charles de Gaulle is remembered today. De Gaulle led the Free French during the war.", "Charles de Gaulle", "De Gaulle"),
+    ],
+)
+def test_a_surname_with_particles_is_the_person_it_ends(pipeline, text, full, short):
+    actors = {a.name: a for a in pipeline.analyze(text).actors}
+    assert full in actors and short not in actors, sorted(actors)
+    assert {m.text for m in actors[full].mentions} == {full, short}
+
+
 def test_discovery_ignores_headlines_and_boilerplate(corpus):
     for art in corpus:
         for actor in art.actors:
