@@ -6,7 +6,9 @@
 //!   full name it ends (the one mentioned most recently, else the first after): a surname ("Howard")
 //!   or a surname with its particles ("von der Leyen", "bin Salman", "De Gaulle"), unless its
 //!   title's gender contradicts that person ("Mrs Howard" is not Michael Howard when he is "Mr
-//!   Howard" elsewhere): then it is an actor of its own.
+//!   Howard" elsewhere): then it is an actor of its own. A one-word name with no full name and no
+//!   title that the article describes as an organisation ("oil giant Yukos", "analysts Gartner":
+//!   `src/data/organisation_descriptors.txt`) is an organisation, whatever the model typed it.
 //! - ORG and LOC: the gazetteer (`src/data/gazetteer.tsv`) gives canonical names and kinds ("US",
 //!   "Washington" -> United States; "Tories" -> Conservative Party); an acronym joins the long form
 //!   whose initials it is ("NHS" = "National Health Service"); a one-word organisation joins the one
@@ -65,6 +67,8 @@ struct Surface {
     end: usize,
     /// The title just before (or at the start of) the name, lower-cased, as written in the lexicon.
     title: Option<String>,
+    /// Written right after a noun that describes an organisation ("oil giant Yukos").
+    described_as_organisation: bool,
 }
 
 /// The longest lexicon title that ends at token `end` (exclusive) of `keys`.
@@ -106,7 +110,8 @@ fn surface(lex: &Lexicon, sentence: &Sentence, span: &EntitySpan, index: usize) 
     let start = tokens[begin].start;
     let text = sentence.text.get(start..end)?.to_owned();
     let words = keys[begin..=last].to_vec();
-    Some(Surface { span: index, words, text, start: sentence.start + start, end: sentence.start + end, title })
+    let described_as_organisation = title.is_none() && begin > 0 && lex.organisation_descriptors.contains(&keys[begin - 1]);
+    Some(Surface { span: index, words, text, start: sentence.start + start, end: sentence.start + end, title, described_as_organisation })
 }
 
 /// The gazetteer entry one of whose aliases is exactly this name (accent- and case-blind).
@@ -131,6 +136,17 @@ struct Group {
     canonical: Option<String>,
     members: Vec<usize>,
     role: Option<String>,
+    /// The group this one's members moved to (`merge_groups`): later names with this group's key
+    /// join that one. Groups are never removed, so indices into `groups` stay valid.
+    merged_into: Option<usize>,
+}
+
+/// The group that now holds group `id`'s members.
+fn resolve(groups: &[Group], mut id: usize) -> usize {
+    while let Some(next) = groups[id].merged_into {
+        id = next;
+    }
+    id
 }
 
 /// Actors and their mentions from the entity spans of one article (`sentences` are the article's
@@ -154,9 +170,10 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     let mut group_of: HashMap<String, usize> = HashMap::new();
     let mut join = |key: String, kind: ActorKind, canonical: Option<String>, member: usize, groups: &mut Vec<Group>| {
         let id = *group_of.entry(key).or_insert_with(|| {
-            groups.push(Group { kind, canonical, members: Vec::new(), role: None });
+            groups.push(Group { kind, canonical, members: Vec::new(), role: None, merged_into: None });
             groups.len() - 1
         });
+        let id = resolve(groups, id);
         groups[id].members.push(member);
         id
     };
@@ -229,7 +246,15 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
         let chosen = before.or_else(|| owners.iter().min_by_key(|&&(f, _)| surfaces[f].start)).map(|&(_, g)| g);
         let metonym = gazetteer_entry(lex, &s.text).filter(|e| e.kind == ActorKind::Country && s.title.is_none());
         match (chosen, metonym) {
-            (Some(g), _) => groups[g].members.push(i),
+            (Some(g), _) => {
+                let g = resolve(&groups, g);
+                groups[g].members.push(i);
+            }
+            // "Yukos claims...", "Gartner said": a one-word name with no full name and no title,
+            // described somewhere in the article as an organisation ("oil giant Yukos").
+            (None, None) if s.title.is_none() && s.words.len() == 1 && surfaces.iter().any(|o| o.words == s.words && o.described_as_organisation) => {
+                join(format!("name:{}", s.words[0]), ActorKind::Organization, None, i, &mut groups);
+            }
             // "Washington" tagged as a person, with no full name it could be the surname of.
             (None, Some(entry)) => {
                 join(format!("gazetteer:{}", entry.name), entry.kind, Some(entry.name.clone()), i, &mut groups);
@@ -419,7 +444,7 @@ fn split_span(lex: &Lexicon, sentences: &[Sentence], span: &EntitySpan) -> Vec<E
 /// An organisation or place that is a person's name in this article ("the Donald Trump
 /// administration" tagged as an organisation, "Maduro" as one): the model confused the type, the
 /// reader does not.
-fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut Vec<Group>) {
+fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut [Group]) {
     let people: Vec<(usize, Vec<String>)> = groups
         .iter()
         .enumerate()
@@ -428,7 +453,8 @@ fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut Vec<
         .collect();
     let mut moves = Vec::new();
     for (i, group) in groups.iter().enumerate().filter(|(_, g)| g.canonical.is_none() && matches!(g.kind, ActorKind::Organization | ActorKind::Place)) {
-        let words = &surfaces[group.members[0]].words;
+        let Some(&first) = group.members.first() else { continue };
+        let words = &surfaces[first].words;
         let owners: Vec<usize> =
             people.iter().filter(|(_, full)| full == words || (words.len() == 1 && full.len() > 1 && full.last() == words.last())).map(|(p, _)| *p).collect();
         if let [owner] = owners.as_slice() {
@@ -441,15 +467,19 @@ fn merge_names_mistyped_as_organisations(surfaces: &[Surface], groups: &mut Vec<
 /// "Pernod" joins "Pernod Ricard", "NHS" joins "National Health Service", "Pacific" joins "Pacific
 /// Ocean": a one-word organisation or place joins the one longer name of its kind that it starts or
 /// whose initials it is.
-fn merge_short_organisation_names(surfaces: &[Surface], groups: &mut Vec<Group>) {
+fn merge_short_organisation_names(surfaces: &[Surface], groups: &mut [Group]) {
     for kind in [ActorKind::Organization, ActorKind::Place] {
         merge_short_names(surfaces, groups, kind);
     }
 }
 
-fn merge_short_names(surfaces: &[Surface], groups: &mut Vec<Group>, kind: ActorKind) {
-    let names: Vec<(usize, String)> =
-        groups.iter().enumerate().filter(|(_, g)| g.kind == kind && g.canonical.is_none()).map(|(i, g)| (i, surfaces[g.members[0]].text.clone())).collect();
+fn merge_short_names(surfaces: &[Surface], groups: &mut [Group], kind: ActorKind) {
+    let names: Vec<(usize, String)> = groups
+        .iter()
+        .enumerate()
+        .filter(|(_, g)| g.kind == kind && g.canonical.is_none())
+        .filter_map(|(i, g)| g.members.first().map(|&m| (i, surfaces[m].text.clone())))
+        .collect();
     let mut moves: Vec<(usize, usize)> = Vec::new();
     for (short, text) in &names {
         if text.split_whitespace().count() != 1 {
@@ -472,13 +502,18 @@ fn merge_short_names(surfaces: &[Surface], groups: &mut Vec<Group>, kind: ActorK
     merge_groups(groups, &moves);
 }
 
-/// Move the members of group `from` into group `to` for each (from, to), then drop the emptied groups.
-fn merge_groups(groups: &mut Vec<Group>, moves: &[(usize, usize)]) {
+/// Move the members of group `from` into group `to` for each (from, to). The emptied group stays
+/// (as a pointer to where its members went) so that group indices held elsewhere stay valid.
+fn merge_groups(groups: &mut [Group], moves: &[(usize, usize)]) {
     for &(from, to) in moves {
+        let (from, to) = (resolve(groups, from), resolve(groups, to));
+        if from == to {
+            continue;
+        }
         let members = std::mem::take(&mut groups[from].members);
         groups[to].members.extend(members);
+        groups[from].merged_into = Some(to);
     }
-    groups.retain(|g| !g.members.is_empty());
 }
 
 /// The title used most with a person's names, as the article writes it ("Foreign Secretary").
@@ -646,6 +681,51 @@ mod tests {
         assert_eq!(names, ["Ursula von der Leyen", "Mohammed bin Salman", "Kim Jong Un"]);
         let count = |actor: usize| mentions.iter().filter(|m| m.actor == actor).count();
         assert_eq!((count(0), count(1), count(2)), (2, 2, 2), "{mentions:?}");
+    }
+
+    #[test]
+    fn a_one_word_name_described_as_an_organisation_is_one_whatever_its_type() {
+        use EntityKind::*;
+        let text = "A judge ruled against Russian oil giant Yukos. Yukos said it would appeal. Gartner said sales rose, \
+                    according to analyst Brown. Brown said so. Technology analysts Gartner agreed.";
+        // The model types each one-word name as a person; "analyst" (singular) describes a person.
+        let (actors, mentions) =
+            actors_in(text, &[("Yukos", Person), ("Yukos", Organization), ("Gartner", Person), ("Brown", Person), ("Brown", Person), ("Gartner", Person)]);
+        let kinds: Vec<(&str, ActorKind)> = actors.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+        assert_eq!(kinds, [("Yukos", ActorKind::Organization), ("Gartner", ActorKind::Organization), ("Brown", ActorKind::Person)]);
+        let count = |actor: usize| mentions.iter().filter(|m| m.actor == actor).count();
+        assert_eq!((count(0), count(1), count(2)), (2, 2, 2), "{mentions:?}");
+    }
+
+    #[test]
+    fn names_joined_after_a_merge_reach_their_own_actor() {
+        use EntityKind::*;
+        // "Pernod" joins "Pernod Ricard" first; "Washington" (typed a person) then joins the United
+        // States, and "Yukos" (described as an organisation) its own group: neither may land in
+        // whichever group took the merged group's place.
+        let text = "Pernod rose. Pernod Ricard is French. The US agreed. Acme Corp said no. Oil giant Yukos fell. \
+                    Washington said yes. Yukos said no.";
+        let (actors, mentions) = actors_in(
+            text,
+            &[
+                ("Pernod", Organization),
+                ("Pernod Ricard", Organization),
+                ("US", Location),
+                ("Acme Corp", Organization),
+                ("Yukos", Organization),
+                ("Washington", Person),
+                ("Yukos", Person),
+            ],
+        );
+        let texts = |name: &str| -> Vec<&str> {
+            let actor = actors.iter().position(|a| a.name == name).unwrap_or_else(|| panic!("{name} missing: {actors:?}"));
+            mentions.iter().filter(|m| m.actor == actor).map(|m| m.text.as_str()).collect()
+        };
+        assert_eq!(texts("Pernod Ricard"), ["Pernod", "Pernod Ricard"]);
+        assert_eq!(texts("United States"), ["US", "Washington"]);
+        assert_eq!(texts("Acme Corp"), ["Acme Corp"]);
+        assert_eq!(texts("Yukos"), ["Yukos", "Yukos"]);
+        assert_eq!(actors.len(), 4, "{actors:?}");
     }
 
     #[test]

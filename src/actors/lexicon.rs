@@ -11,6 +11,7 @@ const GAZETTEER: &str = include_str!("../data/gazetteer.tsv");
 const TITLES: &str = include_str!("../data/titles.txt");
 const NOT_ACTORS: &str = include_str!("../data/not_actors.txt");
 const ORGANISATION_WORDS: &str = include_str!("../data/organisation_words.txt");
+const ORGANISATION_DESCRIPTORS: &str = include_str!("../data/organisation_descriptors.txt");
 const STOPWORDS: &str = include_str!("../data/stopwords_en.txt");
 
 #[derive(Debug, Clone)]
@@ -27,6 +28,8 @@ pub struct Lexicon {
     pub titles: Vec<Vec<String>>,
     pub not_actors: HashSet<String>,
     pub organisation_words: HashSet<String>,
+    /// Nouns that describe the one-word name right after them as an organisation ("oil giant Yukos").
+    pub organisation_descriptors: HashSet<String>,
     pub stopwords: HashSet<String>,
 }
 
@@ -59,6 +62,7 @@ pub fn lexicon() -> &'static Lexicon {
             titles,
             not_actors: lines(NOT_ACTORS).map(|l| fold(l).to_lowercase().trim_end_matches('.').to_owned()).collect(),
             organisation_words: lines(ORGANISATION_WORDS).map(|l| l.to_lowercase().trim_end_matches('.').to_owned()).collect(),
+            organisation_descriptors: lines(ORGANISATION_DESCRIPTORS).map(str::to_lowercase).collect(),
             stopwords: lines(STOPWORDS).map(str::to_owned).collect(),
         }
     })
@@ -76,5 +80,6 @@ mod tests {
         assert!(lex.gazetteer.iter().any(|e| e.name == "Venezuela" && e.aliases.contains(&"Caracas".to_owned())));
         assert!(lex.titles.windows(2).all(|w| w[0].len() >= w[1].len()), "longest titles first");
         assert!(lex.not_actors.contains("january") && lex.organisation_words.contains("department"));
+        assert!(lex.organisation_descriptors.contains("firm") && !lex.organisation_descriptors.contains("analyst"));
     }
 }

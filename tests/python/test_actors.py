@@ -85,6 +85,18 @@ def test_a_surname_with_particles_is_the_person_it_ends(pipeline, text, full, sh
     assert {m.text for m in actors[full].mentions} == {full, short}
 
 
+def test_a_company_described_as_one_is_an_organisation(pipeline):
+    # From a BBC business report; the entity recogniser types "Yukos" as a person in these sentences.
+    text = (
+        "A judge has dismissed an attempt by Russian oil giant Yukos to gain bankruptcy protection in the US. "
+        "Yukos filed for Chapter 11 protection in Houston in an unsuccessful attempt to halt the auction of its Yugansk division. "
+        "Yukos said it would consider its options in light of the ruling."
+    )
+    actors = {a.name: a for a in pipeline.analyze(text).actors}
+    assert actors["Yukos"].kind == "organization"
+    assert len(actors["Yukos"].mentions) == 3
+
+
 def test_discovery_ignores_headlines_and_boilerplate(corpus):
     for art in corpus:
         for actor in art.actors:
