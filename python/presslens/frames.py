@@ -158,8 +158,8 @@ def _object_ids(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
 
 def corpus_name_map(actors: pd.DataFrame, key: str = "doc_id") -> dict[tuple[Hashable, str], str]:
     """(doc_id, actor name in that article) → the actor's name across all articles, merged as in
-    :attr:`CorpusAnalysis.actors` (same name ignoring accents and case; a lone surname joins the one
-    full name that ends with it). Only names, kinds and mention counts matter, so this works on the
+    :attr:`CorpusAnalysis.actors` (same name ignoring accents and case; a person's short form, "Rubio" or
+    "Von der Leyen", joins the one longer name that ends with it). Only names, kinds and mention counts matter, so this works on the
     actors table alone, e.g. gathered from Dask partitions."""
     from . import _native
 

@@ -92,6 +92,6 @@ def actor_bars(corpus: CorpusAnalysis, *, top: int | None = 15, min_mentions: in
     for y, a in enumerate(actors):
         note = f"{a.mentions} mentions: {a.positive_mentions} positive, {a.negative_mentions} negative"
         ax.text(a.score + (0.03 if a.score >= 0 else -0.03), y, note, va="center", ha="left" if a.score >= 0 else "right", fontsize=8)
-    ax.set_xlabel("stance score across articles (confidence-weighted mean of P(pos) − P(neg))")
+    ax.set_xlabel("stance score across articles (per-sentence P(pos) − P(neg), shrunk toward 0 by a neutral prior)")
     ax.set_title("Where each actor stands")
     return fig
