@@ -27,19 +27,19 @@ pub use actors::ner::{words_of, Entity, EntityKind, NerHead, Tagged, Word};
 pub use actors::{actors_from_entities, discover, find_mentions, ActorKind, ActorSpec, EntitySpan, Matcher, Mention};
 pub use analysis::actor_stance::{
     aggregate_corpus, group_actors, ActorGroup, ActorRef, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE,
-    NEGATIVE_BELOW, POSITIVE_ABOVE,
+    NEGATIVE_BELOW, POSITIVE_ABOVE, PRIOR_SENTENCES,
 };
 pub use analysis::summarize::{
     is_caption_remnant, select, summarize_document, Budget, BudgetWeights, CorpusWeights, Pick, Scorer, ShortBudgetModel, SummaryWeights,
 };
 pub use error::{Error, Result};
 pub use infer::models::{
-    locate as locate_model, set_package_root as set_models_package_root, ModelFiles, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL,
+    locate as locate_model, set_package_root as set_models_package_root, ModelFiles, CROSS_ENCODER_STANCE_MODEL, DEFAULT_EMBEDDING_MODEL,
     MANIFEST_JSON as MODELS_MANIFEST_JSON, MODELS_ENV_VAR, MODEL_FILES,
 };
 pub use infer::runtime::{has_cuda, DYLIB_ENV_VARS, ORT_VERSION};
 pub use infer::session::{Device, ThreadLayout};
-pub use infer::target_sentiment::{stance_context, CONTEXT_WINDOW_BYTES};
+pub use infer::target_sentiment::{mention_window, stance_context, CONTEXT_WINDOW_BYTES};
 pub use pipeline::{
     check_budget, max_threads, ArticleAnalysis, ArticleSummary, Pipeline, PipelineOptions, DEFAULT_MAX_ARTICLE_SENTENCES, MAX_ARTICLE_SENTENCES_LIMIT,
     MAX_BATCH_SIZE, MAX_CHUNK_SIZE, MAX_CORPUS_SENTENCES, MAX_LANES, MAX_SUMMARY_SENTENCES, MAX_SUMMARY_WORDS, MAX_THREADS, MAX_THREADS_PER_CORE,

@@ -13,10 +13,11 @@ use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
 use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::error::{Error, Result};
 use crate::infer::embed::Embedder;
-use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL};
+use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL};
 use crate::infer::runtime;
 pub use crate::infer::session::{Device, ThreadLayout};
-use crate::infer::target_sentiment::{stance_context, TargetSentiment};
+use crate::infer::stance_head::{target_rows, StanceHead};
+use crate::infer::target_sentiment::{mention_window, stance_context, TargetSentiment};
 use crate::text::{self, Document};
 use rayon::prelude::*;
 
@@ -55,6 +56,47 @@ fn check_range(name: &str, value: usize, low: usize, high: usize, meaning_of_zer
     }
     let zero = if meaning_of_zero.is_empty() { String::new() } else { format!(" (or 0 for {meaning_of_zero})") };
     Err(Error::InvalidInput(format!("{name} must be between {low} and {high}{zero}, got {value}")))
+}
+
+/// One sentence's encoder output kept for the stance head: its pieces' states ([CLS] and [SEP]
+/// included) and their byte offsets in the sentence. About 1.5 KB a piece, held only while one
+/// `analyze_many` call (one chunk of articles) runs.
+#[derive(Debug, Clone)]
+struct TokenStates {
+    states: Array2<f32>,
+    offsets: Vec<(usize, usize)>,
+}
+
+impl TokenStates {
+    fn of(_text: &str, encoding: &tokenizers::Encoding, states: ndarray::ArrayView2<f32>) -> Self {
+        Self { states: states.to_owned(), offsets: encoding.get_offsets()[..states.nrows().min(encoding.get_offsets().len())].to_vec() }
+    }
+}
+
+/// What one encoder pass over an article batch's read sentences gives: their embeddings, their
+/// entities (when actors are discovered) and their token states (when the stance head reads them).
+struct EncoderPass {
+    embeddings: Array2<f32>,
+    entities: Vec<Vec<Entity>>,
+    states: Vec<TokenStates>,
+}
+
+/// Byte span of the first occurrence of `target` in `sentence`: exact, else ignoring case (when
+/// lowercasing keeps the byte lengths, as it does for ASCII and most Latin text).
+fn find_target(sentence: &str, target: &str) -> Option<(usize, usize)> {
+    let target = target.trim();
+    if target.is_empty() {
+        return None;
+    }
+    if let Some(at) = sentence.find(target) {
+        return Some((at, at + target.len()));
+    }
+    let (lower_sentence, lower_target) = (sentence.to_lowercase(), target.to_lowercase());
+    if lower_sentence.len() != sentence.len() || lower_target.len() != target.len() {
+        return None;
+    }
+    let at = lower_sentence.find(&lower_target)?;
+    (sentence.is_char_boundary(at) && sentence.is_char_boundary(at + target.len())).then_some((at, at + target.len()))
 }
 
 /// Where to tag a sentence again when the encoder stopped at byte `read`: the start of the word it
@@ -104,7 +146,10 @@ pub struct PipelineOptions {
     /// Folder holding the model folders; `None` searches `$PRESSLENS_MODELS`, then the user cache.
     pub models_dir: Option<PathBuf>,
     pub embedding_model: String,
-    pub stance_model: String,
+    /// A target-sentiment cross-encoder folder (`stance-minilm-l6`) to score mentions with, one
+    /// encoder pass per mention; `None` (the default) reads stance off the embedding pass with
+    /// the bundled stance head.
+    pub stance_model: Option<String>,
     /// Total cores presslens may use; 0 means all available.
     pub threads: usize,
     /// ONNX sessions per model that run batches side by side, splitting `threads` between them;
@@ -126,7 +171,7 @@ impl Default for PipelineOptions {
         Self {
             models_dir: None,
             embedding_model: DEFAULT_EMBEDDING_MODEL.to_owned(),
-            stance_model: DEFAULT_STANCE_MODEL.to_owned(),
+            stance_model: None,
             threads: 0,
             lanes: 0,
             batch_size: 0,
@@ -180,7 +225,7 @@ impl PipelineOptions {
     }
     #[must_use]
     pub fn with_stance_model(mut self, name: impl Into<String>) -> Self {
-        self.stance_model = name.into();
+        self.stance_model = Some(name.into());
         self
     }
 }
@@ -190,13 +235,16 @@ pub struct Pipeline {
     threads: usize,
     layout: ThreadLayout,
     runtime_library: PathBuf,
-    model_dirs: (PathBuf, PathBuf),
-    model_files: (models::ModelFiles, models::ModelFiles),
+    model_dirs: (PathBuf, Option<PathBuf>),
+    model_files: (models::ModelFiles, Option<models::ModelFiles>),
     stance_labels: LabelIndex,
     stance_label_names: Vec<String>,
     /// The entity recogniser on the embedding model's token states (plain weights: it crosses a
     /// fork unharmed, unlike the engine).
     ner: NerHead,
+    /// Stance on the embedding model's token states (plain weights, like `ner`); used unless a
+    /// cross-encoder was asked for.
+    stance_head: StanceHead,
     engine: RwLock<Arc<Engine>>,
     /// The process that built `engine`. A `fork` copies the pipeline into a child without the
     /// threads of the rayon pool and of ONNX Runtime; any call there would wait for them forever,
@@ -207,12 +255,13 @@ pub struct Pipeline {
 /// What cannot cross a `fork`: the worker threads and the ONNX sessions (with their own threads).
 struct Engine {
     embedder: Arc<Embedder>,
-    stance: TargetSentiment,
+    /// The cross-encoder, when `stance_model` names one.
+    stance_encoder: Option<TargetSentiment>,
     pool: rayon::ThreadPool,
 }
 
 impl Engine {
-    fn load(options: &PipelineOptions, threads: usize, layout: ThreadLayout, files: &(models::ModelFiles, models::ModelFiles)) -> Result<Self> {
+    fn load(options: &PipelineOptions, threads: usize, layout: ThreadLayout, files: &(models::ModelFiles, Option<models::ModelFiles>)) -> Result<Self> {
         let (environment, _) = runtime::environment(options.ort_dylib.as_deref())?;
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -220,23 +269,24 @@ impl Engine {
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot start {threads} worker threads: {e}")))?;
         let embedder = Embedder::load(&environment, &files.0, layout, options.device)?;
-        let stance = TargetSentiment::load(&environment, &files.1, layout, options.device)?;
+        let stance_encoder = files.1.as_ref().map(|f| TargetSentiment::load(&environment, f, layout, options.device)).transpose()?;
         // Inside our own pool, so that rayon's global pool (which a fork child could not use
         // either) is never started by presslens.
-        pool.install(|| test_run(&embedder, &stance))?;
-        Ok(Self { embedder: Arc::new(embedder), stance, pool })
+        pool.install(|| test_run(&embedder, stance_encoder.as_ref()))?;
+        Ok(Self { embedder: Arc::new(embedder), stance_encoder, pool })
     }
 }
 
 /// One tiny inference per model at load time: a model whose graph loads but cannot run on the
 /// contract's inputs (wrong shapes inside, a tokenizer from another model) fails here, in
 /// `Pipeline::new`, not in the middle of a user's batch.
-fn test_run(embedder: &Embedder, stance: &TargetSentiment) -> Result<()> {
+fn test_run(embedder: &Embedder, stance: Option<&TargetSentiment>) -> Result<()> {
     let failed = |model: &str, e: Error| Error::contract(model, format!("it failed a test run on one sentence: {e}"));
     let vectors = embedder.embed(&["Presslens checks its models."], 1).map_err(|e| failed(embedder.model_name(), e))?;
     if vectors.iter().any(|v| !v.is_finite()) {
         return Err(Error::contract(embedder.model_name(), "it produced non-finite embeddings on a test sentence"));
     }
+    let Some(stance) = stance else { return Ok(()) };
     let probabilities = stance.predict(&["Presslens"], &["Presslens checks its models."], 1).map_err(|e| failed(stance.model_name(), e))?;
     if probabilities.iter().any(|p| !p.is_finite()) {
         return Err(Error::contract(stance.model_name(), "it produced non-finite probabilities on a test pair"));
@@ -282,12 +332,17 @@ impl Pipeline {
         }
         let (_, runtime_library) = runtime::environment(options.ort_dylib.as_deref())?;
         let root = options.models_dir.as_deref();
-        let model_files = (models::locate(&options.embedding_model, root)?, models::locate(&options.stance_model, root)?);
+        let model_files =
+            (models::locate(&options.embedding_model, root)?, options.stance_model.as_deref().map(|name| models::locate(name, root)).transpose()?);
         let layout = ThreadLayout::for_threads(threads, options.lanes, options.device);
         let engine = Engine::load(&options, threads, layout, &model_files)?;
-        let stance_labels = LabelIndex::from_labels(engine.stance.model_name(), engine.stance.labels())?;
-        let stance_label_names = engine.stance.labels().to_vec();
-        let model_dirs = (model_files.0.dir.clone(), model_files.1.dir.clone());
+        let stance_head = StanceHead::bundled()?;
+        let (stance_model, stance_label_names) = match &engine.stance_encoder {
+            Some(encoder) => (encoder.model_name().to_owned(), encoder.labels().to_vec()),
+            None => ("the stance head".to_owned(), stance_head.labels().to_vec()),
+        };
+        let stance_labels = LabelIndex::from_labels(&stance_model, &stance_label_names)?;
+        let model_dirs = (model_files.0.dir.clone(), model_files.1.as_ref().map(|f| f.dir.clone()));
         Ok(Self {
             options,
             threads,
@@ -298,6 +353,7 @@ impl Pipeline {
             stance_labels,
             stance_label_names,
             ner: NerHead::bundled()?,
+            stance_head,
             engine: RwLock::new(Arc::new(engine)),
             pid: AtomicU32::new(std::process::id()),
         })
@@ -340,15 +396,16 @@ impl Pipeline {
         &self.runtime_library
     }
 
-    /// The folders the embedding and stance models were loaded from.
-    pub fn model_dirs(&self) -> (&Path, &Path) {
-        (&self.model_dirs.0, &self.model_dirs.1)
+    /// The folders the embedding model and, when one was asked for, the stance cross-encoder were
+    /// loaded from.
+    pub fn model_dirs(&self) -> (&Path, Option<&Path>) {
+        (&self.model_dirs.0, self.model_dirs.1.as_deref())
     }
 
     /// Wall-clock seconds with some session of either model inside ONNX Runtime's `run` since
     /// loading (overlapping lanes count once; the two models never run at the same time here).
     pub fn onnx_run_seconds(&self) -> f64 {
-        self.engine().map_or(0.0, |e| e.embedder.run_seconds() + e.stance.run_seconds())
+        self.engine().map_or(0.0, |e| e.embedder.run_seconds() + e.stance_encoder.as_ref().map_or(0.0, TargetSentiment::run_seconds))
     }
 
     pub fn stance_labels(&self) -> &[String] {
@@ -362,12 +419,103 @@ impl Pipeline {
         engine.pool.install(|| engine.embedder.embed(&texts, self.options.batch_size))
     }
 
-    /// Class probabilities for each (target mention, sentence) pair, in the model's label order.
+    /// Class probabilities for each (target mention, sentence) pair, in [`Pipeline::stance_labels`]
+    /// order. With the stance head the target must occur in its sentence (first occurrence, exact,
+    /// else ignoring case); [`Pipeline::span_sentiment`] takes its position instead.
     pub fn target_sentiment<S: AsRef<str> + Sync>(&self, targets: &[S], sentences: &[S]) -> Result<Array2<f32>> {
+        if targets.len() != sentences.len() {
+            return Err(Error::InvalidInput(format!("got {} targets but {} sentences; pass one target per sentence", targets.len(), sentences.len())));
+        }
         let targets: Vec<&str> = targets.iter().map(AsRef::as_ref).collect();
         let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
         let engine = self.engine()?;
-        engine.pool.install(|| engine.stance.predict(&targets, &sentences, self.options.batch_size))
+        if let Some(encoder) = &engine.stance_encoder {
+            return engine.pool.install(|| encoder.predict(&targets, &sentences, self.options.batch_size));
+        }
+        let spans = targets
+            .iter()
+            .zip(&sentences)
+            .enumerate()
+            .map(|(i, (target, sentence))| {
+                find_target(sentence, target).map(|(start, end)| (i, start, end)).ok_or_else(|| {
+                    Error::InvalidInput(format!(
+                        "target {i} ({target:?}) does not occur in its sentence; pass the target as it is written there, or its character span (span_sentiment)"
+                    ))
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        self.span_sentiment(&sentences, &spans)
+    }
+
+    /// Class probabilities for targets given by position: `(sentence index, start byte, end byte)`
+    /// into `sentences`, one row per span, in [`Pipeline::stance_labels`] order.
+    pub fn span_sentiment<S: AsRef<str> + Sync>(&self, sentences: &[S], spans: &[(usize, usize, usize)]) -> Result<Array2<f32>> {
+        let sentences: Vec<&str> = sentences.iter().map(AsRef::as_ref).collect();
+        for (k, &(i, start, end)) in spans.iter().enumerate() {
+            let sentence = sentences.get(i).ok_or_else(|| Error::InvalidInput(format!("span {k} names sentence {i} of {}", sentences.len())))?;
+            if start > end || end > sentence.len() || !sentence.is_char_boundary(start) || !sentence.is_char_boundary(end) {
+                return Err(Error::InvalidInput(format!("span {k} ({start}..{end}) is not a span of its sentence ({} bytes)", sentence.len())));
+            }
+        }
+        let engine = self.engine()?;
+        if let Some(encoder) = &engine.stance_encoder {
+            let targets: Vec<&str> = spans.iter().map(|&(i, s, e)| &sentences[i][s..e]).collect();
+            let contexts: Vec<&str> = spans.iter().map(|&(i, s, e)| stance_context(sentences[i], s, e)).collect();
+            return engine.pool.install(|| encoder.predict(&targets, &contexts, self.options.batch_size));
+        }
+        let (_, states) = engine.pool.install(|| engine.embedder.embed_with_states(&sentences, self.options.batch_size, TokenStates::of))?;
+        self.head_probabilities(&engine, &sentences, &states, spans)
+    }
+
+    /// The stance head's probabilities for each span (sentence index, start, end byte), reading
+    /// the states the embedding pass kept. A mention past what the encoder read of its sentence
+    /// (256 pieces) is read on a window around it, encoded again.
+    fn head_probabilities(&self, engine: &Engine, sentences: &[&str], states: &[TokenStates], spans: &[(usize, usize, usize)]) -> Result<Array2<f32>> {
+        let mut rows: Vec<Vec<usize>> =
+            spans.iter().map(|&(i, start, end)| states.get(i).map_or(Vec::new(), |st| target_rows(&st.offsets, start, end))).collect();
+        let unread: Vec<usize> = (0..spans.len()).filter(|&k| rows[k].is_empty() && spans[k].2 > spans[k].1).collect();
+        // Which states each span is read on: its sentence's, or (past 256 pieces) its window's.
+        let mut source: Vec<usize> = spans.iter().map(|&(i, _, _)| i).collect();
+        let mut window_states: Vec<TokenStates> = Vec::new();
+        if !unread.is_empty() {
+            let windows: Vec<std::ops::Range<usize>> = unread.iter().map(|&k| mention_window(sentences[spans[k].0], spans[k].1, spans[k].2)).collect();
+            let texts: Vec<&str> = unread.iter().zip(&windows).map(|(&k, w)| &sentences[spans[k].0][w.clone()]).collect();
+            let (_, encoded) = engine.pool.install(|| engine.embedder.embed_with_states(&texts, self.options.batch_size, TokenStates::of))?;
+            for (n, ((&k, window), st)) in unread.iter().zip(&windows).zip(&encoded).enumerate() {
+                let (_, start, end) = spans[k];
+                rows[k] = target_rows(&st.offsets, start - window.start, end - window.start);
+                source[k] = states.len() + n;
+            }
+            window_states = encoded;
+        }
+        let states_of = |s: usize| if s < states.len() { &states[s] } else { &window_states[s - states.len()] };
+        // One head call per sentence, for all its targets; sentences in parallel.
+        let mut by_source: Vec<(usize, Vec<usize>)> = Vec::new();
+        let mut slot: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+        for (k, &s) in source.iter().enumerate() {
+            let at = *slot.entry(s).or_insert_with(|| {
+                by_source.push((s, Vec::new()));
+                by_source.len() - 1
+            });
+            by_source[at].1.push(k);
+        }
+        let head = &self.stance_head;
+        let parts: Vec<(Vec<usize>, Array2<f32>)> = engine.pool.install(|| {
+            by_source
+                .par_iter()
+                .map(|(s, members)| {
+                    let targets: Vec<Vec<usize>> = members.iter().map(|&k| rows[k].clone()).collect();
+                    (members.clone(), head.predict(states_of(*s).states.view(), &targets))
+                })
+                .collect()
+        });
+        let mut out = Array2::<f32>::zeros((spans.len(), head.labels().len()));
+        for (members, probabilities) in parts {
+            for (k, row) in members.into_iter().zip(probabilities.rows()) {
+                out.row_mut(k).assign(&row);
+            }
+        }
+        Ok(out)
     }
 
     /// Segment and summarise many articles: one embedding call for all their sentences, then a
@@ -409,22 +557,25 @@ impl Pipeline {
     }
 
     /// Embeddings of `sentences` and, from the same encoder pass, the entities of each (byte
-    /// offsets into that sentence).
-    fn embed_and_tag(&self, sentences: &[&str]) -> Result<(Array2<f32>, Vec<Vec<Entity>>)> {
+    /// offsets into that sentence) and, when the stance head will read them, the token states.
+    fn embed_and_tag(&self, sentences: &[&str], keep_states: bool) -> Result<EncoderPass> {
         let engine = self.engine()?;
         let batch_size = self.options.batch_size;
-        // Entities, and how far into the text the encoder read (its last piece's end).
+        // Entities, how far into the text the encoder read (its last piece's end), and the states.
         let tag = |text: &str, encoding: &tokenizers::Encoding, states: ndarray::ArrayView2<f32>| {
             let found = self.ner.tag(text, states, encoding.get_offsets(), encoding.get_word_ids()).map_err(|e| e.to_string())?;
-            Ok::<_, String>((found, encoding.get_offsets().iter().map(|&(_, end)| end).max().unwrap_or(0)))
+            let kept = keep_states.then(|| TokenStates::of(text, encoding, states));
+            Ok::<_, String>((found, encoding.get_offsets().iter().map(|&(_, end)| end).max().unwrap_or(0), kept))
         };
         let failed = |reason: String| Error::inference("entity recogniser", reason);
         let (embeddings, tagged) = engine.pool.install(|| engine.embedder.embed_with_states(sentences, batch_size, tag))?;
         let mut entities = Vec::with_capacity(sentences.len());
+        let mut kept_states = Vec::with_capacity(if keep_states { sentences.len() } else { 0 });
         let mut pending: Vec<(usize, usize)> = Vec::new();
         for (i, result) in tagged.into_iter().enumerate() {
-            let (found, read) = result.map_err(failed)?;
+            let (found, read, kept) = result.map_err(failed)?;
             entities.push(found);
+            kept_states.extend(kept);
             if let Some(from) = resume_at(sentences[i], read) {
                 entities[i].retain(|e| e.end <= from);
                 pending.push((i, from));
@@ -437,7 +588,7 @@ impl Pipeline {
             let (_, tagged) = engine.pool.install(|| engine.embedder.embed_with_states(&windows, batch_size, tag))?;
             let mut next = Vec::new();
             for ((i, from), result) in pending.into_iter().zip(tagged) {
-                let (found, read) = result.map_err(failed)?;
+                let (found, read, _) = result.map_err(failed)?;
                 let resume = resume_at(sentences[i], from + read).filter(|&next_from| next_from > from);
                 let keep_until = resume.unwrap_or(usize::MAX);
                 entities[i].extend(found.into_iter().map(|e| Entity { start: e.start + from, end: e.end + from, ..e }).filter(|e| e.end <= keep_until));
@@ -447,7 +598,7 @@ impl Pipeline {
             }
             pending = next;
         }
-        Ok((embeddings, entities))
+        Ok(EncoderPass { embeddings, entities, states: kept_states })
     }
 
     /// One summary across articles; picks index into the concatenated sentences of `docs`.
@@ -476,14 +627,19 @@ impl Pipeline {
         let docs = self.segment_all(texts)?;
         let sentences = self.read_sentences(&docs);
         // Discovery reads the entities off the encoder pass that the summaries need anyway.
-        let (embeddings, entities) = match actors {
-            Some(_) => (self.embed(&sentences)?, Vec::new()),
-            None => self.embed_and_tag(&sentences)?,
+        let engine = self.engine()?;
+        let use_head = engine.stance_encoder.is_none();
+        let EncoderPass { embeddings, entities, states } = match actors {
+            Some(_) if use_head => {
+                let (embeddings, states) = engine.pool.install(|| engine.embedder.embed_with_states(&sentences, self.options.batch_size, TokenStates::of))?;
+                EncoderPass { embeddings, entities: Vec::new(), states }
+            }
+            Some(_) => EncoderPass { embeddings: self.embed(&sentences)?, entities: Vec::new(), states: Vec::new() },
+            None => self.embed_and_tag(&sentences, use_head)?,
         };
         let summarized = self.summarize_documents(docs, &embeddings, budget);
         let given = actors.map(Matcher::new);
         let cap = self.options.max_article_sentences;
-        let engine = self.engine()?;
         let mut first_sentence = Vec::with_capacity(summarized.len());
         let mut offset = 0;
         for article in &summarized {
@@ -517,23 +673,28 @@ impl Pipeline {
                 })
                 .collect()
         });
-        // One model call for every mention of every article: the batches fill up.
-        let mut targets: Vec<&str> = Vec::new();
-        let mut contexts: Vec<&str> = Vec::new();
-        for (article, (_, mentions)) in summarized.iter().zip(&found) {
+        // The read sentences again (the documents moved into `summarized`), in the same order.
+        let sentences: Vec<&str> = summarized.iter().flat_map(|a| a.document.sentences.iter().take(cap).map(|s| s.text.as_str())).collect();
+        // Every mention of every article as (sentence in `sentences`, start, end byte in it).
+        let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+        for ((article, (_, mentions)), &first) in summarized.iter().zip(&found).zip(&first_sentence) {
             for m in mentions {
-                targets.push(&m.text);
                 let sentence = &article.document.sentences[m.sentence];
-                // Only the text around the mention: tokenising the whole sentence for each of its
-                // mentions made one long sentence cost quadratic time and memory.
                 let at = m.start.saturating_sub(sentence.start);
-                contexts.push(stance_context(&sentence.text, at, at + (m.end - m.start)));
+                spans.push((first + m.sentence, at, (at + (m.end - m.start)).min(sentence.text.len())));
             }
         }
-        let probabilities = if targets.is_empty() {
-            Array2::zeros((0, engine.stance.labels().len()))
-        } else {
-            engine.pool.install(|| engine.stance.predict(&targets, &contexts, self.options.batch_size))?
+        let probabilities = match &engine.stance_encoder {
+            _ if spans.is_empty() => Array2::zeros((0, self.stance_label_names.len())),
+            None => self.head_probabilities(&engine, &sentences, &states, &spans)?,
+            // One cross-encoder call for every mention of every article: the batches fill up.
+            Some(encoder) => {
+                let targets: Vec<&str> = spans.iter().map(|&(i, s, e)| sentences[i].get(s..e).unwrap_or("")).collect();
+                // Only the text around the mention: tokenising the whole sentence for each of its
+                // mentions made one long sentence cost quadratic time and memory.
+                let contexts: Vec<&str> = spans.iter().map(|&(i, s, e)| stance_context(sentences[i], s, e)).collect();
+                engine.pool.install(|| encoder.predict(&targets, &contexts, self.options.batch_size))?
+            }
         };
         let mut row = 0;
         let mut out = Vec::with_capacity(summarized.len());

@@ -5,13 +5,13 @@ The result classes (:class:`MentionStance`, :class:`ActorStance`, :class:`Analys
 builds them and merges actors across articles. This module holds what is Python's: the pandas
 tables behind their ``to_pandas``/``*_frame`` methods and the rows the command line writes.
 
-A mention's ``score`` is P(positive) - P(negative) from the target-sentiment model. An actor's
-``score`` is the rule fitted to annotated article-level judgements (issue 18;
-``train/stance_labels/rule.py`` is its Python reference): each sentence naming the actor counts once,
-with the mean of its mentions' scores; the actor's score is the sum of those sentence scores divided
-by (number of sentences + 10), so thin evidence stays near 0 and one polar sentence never labels an
-actor. It is in (-1, 1). Labels: ``positive`` above :data:`POSITIVE_ABOVE` (0.1), ``negative`` below
-:data:`NEGATIVE_BELOW` (-0.1), ``neutral`` in between. Across a corpus the same rule runs over all
+A mention's ``score`` is P(positive) - P(negative) from the stance head (or the cross-encoder given as
+``stance_model``). An actor's ``score`` is the rule fitted to annotated article-level judgements
+(``train/stance_labels/``; ``rule.py`` is its Python reference): each sentence naming the actor counts
+once, with the mean of its mentions' scores; the actor's score is the sum of those sentence scores
+divided by (number of sentences + :data:`PRIOR_SENTENCES`), so thin evidence stays near 0 and one polar
+sentence never labels an actor. It is in (-1, 1). Labels: ``positive`` above :data:`POSITIVE_ABOVE`,
+``negative`` below :data:`NEGATIVE_BELOW`, ``neutral`` in between. Across a corpus the same rule runs over all
 mentions of the merged actor, a sentence being (article, sentence index). A corpus actor's
 ``positive_mentions``/``negative_mentions`` count the mentions the model reads as positive/negative
 on their own (its most probable class), not mentions past the actor thresholds.
@@ -31,12 +31,14 @@ if TYPE_CHECKING:  # pandas is optional
 
 POSITIVE_ABOVE: float = _native.POSITIVE_ABOVE
 NEGATIVE_BELOW: float = _native.NEGATIVE_BELOW
+PRIOR_SENTENCES: float = _native.PRIOR_SENTENCES
 
 ActorsArg = Mapping[str, Sequence[str]] | Sequence[str] | None
 
 __all__ = [
     "NEGATIVE_BELOW",
     "POSITIVE_ABOVE",
+    "PRIOR_SENTENCES",
     "ActorStance",
     "Analysis",
     "ArticleStance",

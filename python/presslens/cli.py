@@ -313,10 +313,10 @@ def cmd_analyze(args: argparse.Namespace) -> None:
 
 def cmd_models_quantize(args: argparse.Namespace) -> None:
     from .models import locate
-    from .pipeline import DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL
+    from .pipeline import CROSS_ENCODER_STANCE_MODEL, DEFAULT_EMBEDDING_MODEL
     from .quantize import int8_models
 
-    sources = [locate(name, args.models) for name in (DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL)]
+    sources = [locate(name, args.models) for name in (DEFAULT_EMBEDDING_MODEL, CROSS_ENCODER_STANCE_MODEL)]
     folder = int8_models(sources)
     for source in sources:
         before, after = (source / "model.onnx").stat().st_size, (folder / source.name / "model.onnx").stat().st_size

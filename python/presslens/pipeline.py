@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 from collections.abc import Hashable, Iterable, Sequence
 from pathlib import Path
@@ -21,7 +22,9 @@ from .text import Document, segment
 PathLike = Union[str, "os.PathLike[str]"]
 
 DEFAULT_EMBEDDING_MODEL: str = _native.DEFAULT_EMBEDDING_MODEL
-DEFAULT_STANCE_MODEL: str = _native.DEFAULT_STANCE_MODEL
+# The target-sentiment cross-encoder that scored stance before the stance head; ``stance_model=``
+# loads it for comparison (one extra encoder pass per mention).
+CROSS_ENCODER_STANCE_MODEL: str = _native.CROSS_ENCODER_STANCE_MODEL
 
 
 class Pipeline:
@@ -49,7 +52,12 @@ class Pipeline:
         device: ``"cpu"`` or ``"cuda"`` (ONNX Runtime's CUDA execution provider; needs the
             ``onnxruntime-gpu`` package instead of ``onnxruntime``). Without it presslens warns and
             runs on the CPU.
-        embedding_model, stance_model: folder names of the two models inside ``models``.
+        embedding_model: folder name of the embedding model inside ``models``.
+        stance_model: ``None`` (default): stance comes from the bundled stance head, which reads the
+            token states of the embedding pass the summaries and the entity recogniser already run
+            (no second encoder pass). A folder name inside ``models`` (``"stance-minilm-l6"``,
+            :data:`CROSS_ENCODER_STANCE_MODEL`) scores each mention with that target-sentiment
+            cross-encoder instead, as presslens did before; kept for comparison.
 
     Everything is loaded here, so a missing or broken model or runtime raises now
     (:class:`~presslens.ModelError`, :class:`~presslens.RuntimeLibraryError`), not at first use.
@@ -66,7 +74,7 @@ class Pipeline:
         precision: str = "fp32",
         device: str = "cpu",
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
-        stance_model: str = DEFAULT_STANCE_MODEL,
+        stance_model: str | None = None,
     ) -> None:
         # The ranges live in the core (pipeline.rs); the core also caps threads at 4 per core.
         bounded_int(threads, "threads", 1, limit("threads"), "all cores")
@@ -100,7 +108,7 @@ class Pipeline:
         if precision == "int8":
             from .quantize import int8_models
 
-            sources = [locate(name, models_dir) for name in (embedding_model, stance_model)]
+            sources = [locate(name, models_dir) for name in (embedding_model, stance_model) if name is not None]
             models_dir = str(int8_models(sources))
         self.device = _usable_device(device, ort_dylib)
         self._inner = _native.NativePipeline(
@@ -127,7 +135,8 @@ class Pipeline:
 
     def __repr__(self) -> str:
         embedding, stance = self.model_dirs
-        return f"Pipeline(embedding={str(embedding)!r}, stance={str(stance)!r}, threads={self.threads}, lanes={self.lanes}, batch_size={self.batch_size}, precision={self.precision!r}, device={self.device!r})"
+        stance_text = "stance head" if stance is None else str(stance)
+        return f"Pipeline(embedding={str(embedding)!r}, stance={stance_text!r}, threads={self.threads}, lanes={self.lanes}, batch_size={self.batch_size}, precision={self.precision!r}, device={self.device!r})"
 
     @property
     def threads(self) -> int:
@@ -144,10 +153,11 @@ class Pipeline:
         return self._inner.batch_size
 
     @property
-    def model_dirs(self) -> tuple[Path, Path]:
-        """Folders the embedding and stance models were loaded from."""
+    def model_dirs(self) -> tuple[Path, Path | None]:
+        """Folders the embedding model and the stance cross-encoder were loaded from (``None`` for
+        the stance head, which is bundled with presslens)."""
         embedding, stance = self._inner.model_dirs
-        return Path(embedding), Path(stance)
+        return Path(embedding), None if stance is None else Path(stance)
 
     @property
     def runtime_library(self) -> Path:
@@ -187,18 +197,32 @@ class Pipeline:
             return self._inner.embed([texts])[0]
         return self._inner.embed(text_list(texts, "texts"))
 
-    def target_sentiment(self, mentions: Sequence[str], sentences: Sequence[str]) -> np.ndarray:
+    def target_sentiment(self, mentions: Sequence[str], sentences: Sequence[str], spans: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
         """How each sentence portrays its target: probabilities ``(n, 3)``.
 
-        ``mentions[i]`` is the target as written in ``sentences[i]`` (e.g. ``"Rubio"``). Columns follow
-        :attr:`stance_labels` (``negative, neutral, positive``); each row sums to 1. A stance score in
-        [-1, 1] is ``p[:, positive] - p[:, negative]``. Repeated (mention, sentence) pairs run once.
+        ``mentions[i]`` is the target as written in ``sentences[i]`` (e.g. ``"Rubio"``): the stance
+        head reads the first place it occurs there (exact, else ignoring case) and raises
+        :class:`~presslens.InputError` when it does not occur. ``spans[i] = (start, end)``, character
+        offsets into ``sentences[i]``, says where the target is instead (a name that occurs twice,
+        NewsMTSC's ``from``/``to``). Columns follow :attr:`stance_labels` (``negative, neutral,
+        positive``); each row sums to 1. A stance score in [-1, 1] is ``p[:, positive] - p[:, negative]``.
         """
         mentions = text_list(mentions, "mentions")
         sentences = text_list(sentences, "sentences")
         if len(mentions) != len(sentences):
             raise InputError(f"got {len(mentions)} mentions but {len(sentences)} sentences; pass one mention per sentence.")
-        return self._inner.target_sentiment(mentions, sentences)
+        if spans is None:
+            return self._inner.target_sentiment(mentions, sentences)
+        if isinstance(spans, (str, bytes, dict)):
+            raise InputError(f"spans must be a sequence of (start, end) pairs, got {type(spans).__name__}.")
+        pairs = list(spans)
+        if len(pairs) != len(sentences):
+            raise InputError(f"got {len(pairs)} spans for {len(sentences)} sentences; pass one (start, end) per sentence.")
+        try:
+            checked = [(operator.index(start), operator.index(end)) for start, end in pairs]
+        except (TypeError, ValueError) as e:
+            raise InputError(f"each span must be a pair of integers (start, end): {e}") from None
+        return self._inner.span_sentiment(sentences, checked)
 
     def analyze(self, text: str, actors: ActorsArg = None, *, max_sentences: int = 3, doc_id: Hashable = 0) -> Analysis:
         """Summary, actors and per-actor stance of one article.

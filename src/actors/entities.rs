@@ -157,6 +157,7 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
     let spans: Vec<EntitySpan> = spans.iter().flat_map(|span| split_span(lex, sentences, span)).collect();
     let spans = split_coordinated(lex, sentences, spans);
     let spans = extend_organisations(lex, sentences, spans);
+    let spans = leaders_named_by_their_government(lex, sentences, spans);
     let spans = one_sense_per_article(sentences, spans);
     let spans = spans.as_slice();
     let surfaces: Vec<Surface> = spans
@@ -344,6 +345,26 @@ fn extend_organisations(lex: &Lexicon, sentences: &[Sentence], mut spans: Vec<En
         let known = lex.not_actors.contains(&key) || lex.titles.iter().any(|t| t.len() == 1 && t[0] == key) || starts.contains(&(span.sentence, word_start));
         if capitalised && closes && !known {
             span.end = word_start + word_len;
+        }
+    }
+    spans
+}
+
+/// "The Donald Trump administration", "the Maduro government": a name typed as an organisation that
+/// is followed by a government word (`src/data/government_words.txt`) is the leader's name, a
+/// person, unless the gazetteer knows it or it holds an organisation word.
+fn leaders_named_by_their_government(lex: &Lexicon, sentences: &[Sentence], mut spans: Vec<EntitySpan>) -> Vec<EntitySpan> {
+    for span in spans.iter_mut().filter(|s| s.kind == EntityKind::Organization) {
+        let Some(sentence) = sentences.get(span.sentence) else { continue };
+        let Some(after) = span.end.checked_sub(sentence.start).and_then(|at| sentence.text.get(at..)) else { continue };
+        let next = after.split_whitespace().next().unwrap_or("").trim_end_matches(|c: char| !c.is_alphanumeric());
+        if next.is_empty() || !next.chars().all(char::is_lowercase) || !lex.government_words.contains(next) {
+            continue;
+        }
+        let Some(name) = span_text(sentences, span) else { continue };
+        let organisational = tokenize(name).iter().any(|t| lex.organisation_words.contains(&t.key()));
+        if gazetteer_entry(lex, name).is_none() && !organisational {
+            span.kind = EntityKind::Person;
         }
     }
     spans
@@ -567,6 +588,17 @@ mod tests {
     fn actors_in(text: &str, wanted: &[(&str, EntityKind)]) -> (Vec<ActorSpec>, Vec<Mention>) {
         let doc = segment(text);
         actors_from_entities(&doc.sentences, &spans_for(text, &doc, wanted))
+    }
+
+    #[test]
+    fn a_government_named_after_its_leader_is_a_mention_of_the_leader() {
+        use EntityKind::*;
+        let text = "The Donald Trump administration praised the deal. The Labour government objected. The State Department administration said nothing.";
+        let (actors, _) = actors_in(text, &[("Donald Trump", Organization), ("Labour", Organization), ("State Department", Organization)]);
+        let kinds: Vec<(&str, ActorKind)> = actors.iter().map(|a| (a.name.as_str(), a.kind)).collect();
+        assert!(kinds.contains(&("Donald Trump", ActorKind::Person)), "{kinds:?}");
+        assert!(kinds.iter().all(|(name, kind)| *name != "Labour Party" || *kind == ActorKind::Organization), "{kinds:?}");
+        assert!(kinds.contains(&("State Department", ActorKind::Organization)), "{kinds:?}");
     }
 
     #[test]

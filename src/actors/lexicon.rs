@@ -13,6 +13,8 @@ const NOT_ACTORS: &str = include_str!("../data/not_actors.txt");
 const ORGANISATION_WORDS: &str = include_str!("../data/organisation_words.txt");
 const ORGANISATION_DESCRIPTORS: &str = include_str!("../data/organisation_descriptors.txt");
 const STOPWORDS: &str = include_str!("../data/stopwords_en.txt");
+const GEOGRAPHIC_FEATURES: &str = include_str!("../data/geographic_features.txt");
+const GOVERNMENT_WORDS: &str = include_str!("../data/government_words.txt");
 
 #[derive(Debug, Clone)]
 pub struct GazetteerEntry {
@@ -31,6 +33,10 @@ pub struct Lexicon {
     /// Nouns that describe the one-word name right after them as an organisation ("oil giant Yukos").
     pub organisation_descriptors: HashSet<String>,
     pub stopwords: HashSet<String>,
+    /// Words that make a longer name of the same place ("Sea" in "Caribbean Sea"), lower-cased.
+    pub geographic_features: HashSet<String>,
+    /// Words after a name that make it the name of the leader a government is called after.
+    pub government_words: HashSet<String>,
 }
 
 fn lines(data: &'static str) -> impl Iterator<Item = &'static str> {
@@ -64,6 +70,8 @@ pub fn lexicon() -> &'static Lexicon {
             organisation_words: lines(ORGANISATION_WORDS).map(|l| l.to_lowercase().trim_end_matches('.').to_owned()).collect(),
             organisation_descriptors: lines(ORGANISATION_DESCRIPTORS).map(str::to_lowercase).collect(),
             stopwords: lines(STOPWORDS).map(str::to_owned).collect(),
+            geographic_features: lines(GEOGRAPHIC_FEATURES).map(str::to_lowercase).collect(),
+            government_words: lines(GOVERNMENT_WORDS).map(str::to_lowercase).collect(),
         }
     })
 }

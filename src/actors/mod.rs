@@ -7,7 +7,7 @@
 
 mod discover;
 mod entities;
-mod lexicon;
+pub(crate) mod lexicon;
 mod matcher;
 pub mod ner;
 pub mod tokens;

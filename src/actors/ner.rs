@@ -15,12 +15,13 @@
 //! `train/ner/nerlib.py` line by line; `tests/fixtures/ner_parity.*` checks that both compute the
 //! same features, logits, tags and entities from the same states.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use ndarray::{s, Array1, Array2, ArrayView2, Axis};
 use serde::Serialize;
 
 use crate::error::{Error, Result};
+use crate::infer::safetensors::SafeTensors;
 
 /// Tag order of the head's logits (must equal the artifact's `tags` metadata).
 pub const TAGS: [&str; 9] = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"];
@@ -139,95 +140,11 @@ pub struct NerHead {
     gaz_org: HashSet<String>,
 }
 
+/// What errors about the weights file call it.
+const WHAT: &str = "NER head weights";
+
 fn bad(reason: impl Into<String>) -> Error {
-    Error::InvalidInput(format!("NER head weights: {}", reason.into()))
-}
-
-/// A minimal safetensors reader: 8-byte little-endian header length, a JSON header
-/// (`name -> {dtype, shape, data_offsets}` plus `__metadata__`), then the raw tensors. Only F32
-/// tensors are accepted: that is all the recipe writes.
-struct SafeTensors {
-    tensors: HashMap<String, (Vec<usize>, Vec<f32>)>,
-    metadata: HashMap<String, String>,
-}
-
-impl SafeTensors {
-    fn parse(bytes: &[u8]) -> Result<Self> {
-        let len_bytes: [u8; 8] = bytes.get(..8).and_then(|b| b.try_into().ok()).ok_or_else(|| bad("shorter than 8 bytes"))?;
-        let header_len = usize::try_from(u64::from_le_bytes(len_bytes)).map_err(|_| bad("header length overflows"))?;
-        let data_start = header_len.checked_add(8).ok_or_else(|| bad("header length overflows"))?;
-        let header = bytes.get(8..data_start).ok_or_else(|| bad("header runs past the end of the file"))?;
-        let data = &bytes[data_start..];
-        let header: serde_json::Value = serde_json::from_slice(header).map_err(|e| bad(format!("header is not JSON: {e}")))?;
-        let header = header.as_object().ok_or_else(|| bad("header is not a JSON object"))?;
-        let mut tensors = HashMap::new();
-        let mut metadata = HashMap::new();
-        for (name, info) in header {
-            if name == "__metadata__" {
-                let map = info.as_object().ok_or_else(|| bad("__metadata__ is not an object"))?;
-                for (k, v) in map {
-                    metadata.insert(k.clone(), v.as_str().ok_or_else(|| bad(format!("metadata `{k}` is not a string")))?.to_owned());
-                }
-                continue;
-            }
-            let dtype = info.get("dtype").and_then(|v| v.as_str()).unwrap_or("");
-            if dtype != "F32" {
-                return Err(bad(format!("tensor `{name}` has dtype `{dtype}`, expected F32")));
-            }
-            let shape: Vec<usize> = info
-                .get("shape")
-                .and_then(|v| v.as_array())
-                .ok_or_else(|| bad(format!("tensor `{name}` has no shape")))?
-                .iter()
-                .map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok()))
-                .collect::<Option<_>>()
-                .ok_or_else(|| bad(format!("tensor `{name}` has a bad shape")))?;
-            let offsets: Vec<usize> = info
-                .get("data_offsets")
-                .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|d| d.as_u64().and_then(|d| usize::try_from(d).ok())).collect())
-                .unwrap_or_default();
-            let [a, b] = offsets[..] else {
-                return Err(bad(format!("tensor `{name}` has bad data_offsets")));
-            };
-            let raw = data.get(a..b).ok_or_else(|| bad(format!("tensor `{name}` runs past the end of the file")))?;
-            let count: usize = shape.iter().product();
-            if raw.len() != count * 4 {
-                return Err(bad(format!("tensor `{name}`: {} bytes for shape {shape:?}", raw.len())));
-            }
-            let values = raw.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
-            tensors.insert(name.clone(), (shape, values));
-        }
-        Ok(Self { tensors, metadata })
-    }
-
-    fn take(&mut self, name: &str) -> Result<(Vec<usize>, Vec<f32>)> {
-        self.tensors.remove(name).ok_or_else(|| bad(format!("tensor `{name}` is missing")))
-    }
-
-    fn matrix(&mut self, name: &str) -> Result<Array2<f32>> {
-        let (shape, values) = self.take(name)?;
-        let [r, c] = shape[..] else {
-            return Err(bad(format!("tensor `{name}` is not a matrix: {shape:?}")));
-        };
-        Array2::from_shape_vec((r, c), values).map_err(|e| bad(format!("tensor `{name}`: {e}")))
-    }
-
-    fn vector(&mut self, name: &str, len: usize) -> Result<Array1<f32>> {
-        let (shape, values) = self.take(name)?;
-        if shape != [len] {
-            return Err(bad(format!("tensor `{name}` has shape {shape:?}, expected [{len}]")));
-        }
-        Ok(Array1::from_vec(values))
-    }
-
-    fn meta(&self, key: &str) -> Result<&str> {
-        self.metadata.get(key).map(String::as_str).ok_or_else(|| bad(format!("metadata `{key}` is missing")))
-    }
-
-    fn meta_list(&self, key: &str) -> Result<Vec<String>> {
-        serde_json::from_str(self.meta(key)?).map_err(|e| bad(format!("metadata `{key}` is not a JSON list of strings: {e}")))
-    }
+    Error::InvalidInput(format!("{WHAT}: {}", reason.into()))
 }
 
 impl NerHead {
@@ -238,7 +155,7 @@ impl NerHead {
 
     /// Parse weights written by `train/ner/train.py` (safetensors, F32), checking every shape.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut st = SafeTensors::parse(bytes)?;
+        let mut st = SafeTensors::parse(bytes, WHAT)?;
         if st.meta("format")? != FORMAT {
             return Err(bad(format!("format `{}`, expected `{FORMAT}`", st.meta("format")?)));
         }
@@ -547,7 +464,7 @@ mod tests {
     fn cases() -> Vec<Case> {
         let dir = fixture_dir();
         let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("ner_parity.json")).unwrap()).unwrap();
-        let mut st = SafeTensors::parse(&std::fs::read(dir.join("ner_parity.safetensors")).unwrap()).unwrap();
+        let mut st = SafeTensors::parse(&std::fs::read(dir.join("ner_parity.safetensors")).unwrap(), "fixture").unwrap();
         json["cases"]
             .as_array()
             .unwrap()

@@ -317,9 +317,10 @@ fn merge_key(name: &str) -> String {
 
 /// Which actors of many articles are the same actor: same name (accent- and case-blind), and a
 /// person named by the tail of one longer person's name ("Rubio", "Von der Leyen") joins that
-/// person; a tail that several full names share stays apart. (Places do not join the longer place
-/// they start across articles, as they do within one: over 911 BBC articles that joined Texas to
-/// Texas City and Asia to Asia Pacific.) Groups come in order of first appearance.
+/// person; a tail that several full names share stays apart. A place joins the one longer place
+/// that is it plus geographic feature words ("Caribbean" and "Caribbean Sea"); other longer places
+/// it starts stay apart (over 911 BBC articles joining every such place joined Texas to Texas City
+/// and Asia to Asia Pacific). Groups come in order of first appearance.
 pub fn group_actors(per_doc: &[Vec<ActorRef<'_>>]) -> Vec<ActorGroup> {
     // Every proper word-suffix of a multi-word person's name, with the full names it ends.
     let mut tails: HashMap<String, Vec<String>> = HashMap::new();
@@ -338,10 +339,11 @@ pub fn group_actors(per_doc: &[Vec<ActorRef<'_>>]) -> Vec<ActorGroup> {
         let longest: Vec<String> = owners.iter().filter(|o| !owners.iter().any(|p| p.len() > o.len() && p.ends_with(&format!(" {o}")))).cloned().collect();
         *owners = longest;
     }
+    let places = longer_places(per_doc);
     let key_of = |a: &ActorRef<'_>| {
         let key = merge_key(a.name);
-        match (a.kind, tails.get(&key).map(Vec::as_slice)) {
-            (ActorKind::Person, Some([only])) => only.clone(),
+        match (a.kind, tails.get(&key).map(Vec::as_slice), places.get(&key).map(Vec::as_slice)) {
+            (ActorKind::Person, Some([only]), _) | (ActorKind::Place, _, Some([only])) => only.clone(),
             _ => key,
         }
     };
@@ -368,6 +370,25 @@ pub fn group_actors(per_doc: &[Vec<ActorRef<'_>>]) -> Vec<ActorGroup> {
             ActorGroup { name, kind, members }
         })
         .collect()
+}
+
+/// For each place name, the longer place names that are it plus geographic feature words only
+/// ("caribbean" -> ["caribbean sea"], `src/data/geographic_features.txt`): a reader takes them for
+/// one place. A short form that starts several such names ("Gulf" of two gulfs) joins none.
+fn longer_places(per_doc: &[Vec<ActorRef<'_>>]) -> HashMap<String, Vec<String>> {
+    let features = &crate::actors::lexicon::lexicon().geographic_features;
+    let mut out: HashMap<String, Vec<String>> = HashMap::new();
+    for a in per_doc.iter().flatten().filter(|a| a.kind == ActorKind::Place) {
+        let key = merge_key(a.name);
+        let words: Vec<&str> = key.split_whitespace().collect();
+        // The shortest head first: "pacific" of "pacific ocean", not of "pacific ocean region".
+        let Some(cut) = (1..words.len()).find(|&i| words[i..].iter().all(|w| features.contains(*w))) else { continue };
+        let owners = out.entry(words[..cut].join(" ")).or_default();
+        if !owners.contains(&key) {
+            owners.push(key);
+        }
+    }
+    out
 }
 
 /// Merge the actors of many articles ([`group_actors`]) and score each merged actor over all its
@@ -647,6 +668,22 @@ mod tests {
         let mut merged: Vec<(String, usize)> = aggregate_corpus(&views).into_iter().map(|a| (a.name, a.articles.len())).collect();
         merged.sort();
         let expected = [("Texas", 1), ("Texas City", 1), ("Ursula von der Leyen", 3)];
+        assert_eq!(merged, expected.map(|(n, k)| (n.to_owned(), k)));
+    }
+
+    #[test]
+    fn a_place_joins_the_one_longer_name_that_adds_only_geographic_words() {
+        let neutral = || vec![scored(0, [0.1, 0.8, 0.1])];
+        let docs = [
+            vec![actor("Caribbean Sea", ActorKind::Place, neutral()), actor("Pacific Ocean", ActorKind::Place, neutral())],
+            vec![actor("Caribbean", ActorKind::Place, neutral()), actor("Pacific", ActorKind::Place, neutral()), actor("Texas", ActorKind::Place, neutral())],
+            vec![actor("Pacific Islands", ActorKind::Place, neutral()), actor("Texas City", ActorKind::Place, neutral())],
+        ];
+        let views: Vec<&[ActorStance]> = docs.iter().map(Vec::as_slice).collect();
+        let mut merged: Vec<(String, usize)> = aggregate_corpus(&views).into_iter().map(|a| (a.name, a.articles.len())).collect();
+        merged.sort();
+        // "Pacific" starts two such names, so it joins neither; "City" is no geographic feature.
+        let expected = [("Caribbean Sea", 2), ("Pacific", 1), ("Pacific Islands", 1), ("Pacific Ocean", 1), ("Texas", 1), ("Texas City", 1)];
         assert_eq!(merged, expected.map(|(n, k)| (n.to_owned(), k)));
     }
 

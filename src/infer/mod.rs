@@ -9,6 +9,8 @@ pub(crate) mod embed;
 pub(crate) mod models;
 pub(crate) mod pooling;
 pub(crate) mod runtime;
+pub(crate) mod safetensors;
 pub(crate) mod session;
+pub(crate) mod stance_head;
 pub(crate) mod target_sentiment;
 pub(crate) mod tokenize;

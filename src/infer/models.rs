@@ -10,7 +10,9 @@ use crate::error::{Error, Result};
 
 pub const MODELS_ENV_VAR: &str = "PRESSLENS_MODELS";
 pub const DEFAULT_EMBEDDING_MODEL: &str = "minilm-l6-v2";
-pub const DEFAULT_STANCE_MODEL: &str = "stance-minilm-l6";
+/// The target-sentiment cross-encoder that scored stance before the stance head (one encoder pass
+/// per mention); loadable with `stance_model` for comparison.
+pub const CROSS_ENCODER_STANCE_MODEL: &str = "stance-minilm-l6";
 /// The files every model folder must hold.
 pub const MODEL_FILES: [&str; 3] = ["model.onnx", "tokenizer.json", "config.json"];
 
@@ -142,7 +144,7 @@ mod tests {
     #[test]
     fn manifest_lists_every_default_model_with_hashed_files() {
         let manifest: serde_json::Value = serde_json::from_str(MANIFEST_JSON).unwrap();
-        for name in [DEFAULT_EMBEDDING_MODEL, DEFAULT_STANCE_MODEL] {
+        for name in [DEFAULT_EMBEDDING_MODEL, CROSS_ENCODER_STANCE_MODEL] {
             let files = manifest["models"][name]["files"].as_object().unwrap();
             for required in MODEL_FILES {
                 let entry = &files[required];

@@ -71,14 +71,23 @@ pub const CONTEXT_BEFORE_BYTES: usize = 200;
 pub const CONTEXT_WINDOW_BYTES: usize = 800;
 
 /// The text a mention at bytes `start..end` of `sentence` is scored on: the sentence itself when it
-/// is short, else a window around the mention cut at whitespace. Tokenising the whole sentence for
-/// each of its mentions cost time and memory quadratic in its length (1,000 mentions in one 28 KB
-/// sentence: 14 s and 1.7 GB), and the model read only its first 128 pieces anyway, so a mention
-/// further in was scored on text that did not contain it.
+/// is short, else a window around the mention cut at whitespace ([`mention_window`]). Tokenising the
+/// whole sentence for each of its mentions cost time and memory quadratic in its length (1,000
+/// mentions in one 28 KB sentence: 14 s and 1.7 GB), and the model read only its first 128 pieces
+/// anyway, so a mention further in was scored on text that did not contain it.
 pub fn stance_context(sentence: &str, start: usize, end: usize) -> &str {
     if sentence.len() <= WHOLE_SENTENCE_BYTES || start > end || end > sentence.len() {
         return sentence;
     }
+    &sentence[mention_window(sentence, start, end)]
+}
+
+/// Bytes of `sentence` around a mention at `start..end`: [`CONTEXT_BEFORE_BYTES`] before it (from
+/// a word start) and [`CONTEXT_WINDOW_BYTES`] in all (to a word end), always holding the mention.
+/// The stance head reads a mention that lies past what the encoder read of its sentence on this
+/// window, encoded again.
+pub fn mention_window(sentence: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    let (start, end) = (floor_boundary(sentence, start), ceil_boundary(sentence, end.max(start)));
     let mut from = floor_boundary(sentence, start.saturating_sub(CONTEXT_BEFORE_BYTES));
     if from > 0 {
         // Start at a word, not inside one.
@@ -92,7 +101,7 @@ pub fn stance_context(sentence: &str, start: usize, end: usize) -> &str {
             to = end + at;
         }
     }
-    &sentence[from..to]
+    from..to
 }
 
 fn floor_boundary(text: &str, mut at: usize) -> usize {

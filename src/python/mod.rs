@@ -9,7 +9,7 @@ mod convert;
 mod errors;
 mod results;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
@@ -90,6 +90,31 @@ impl PyPipeline {
 
     fn target_sentiment<'py>(&self, py: Python<'py>, targets: Vec<String>, sentences: Vec<String>) -> PyResult<Bound<'py, PyArray2<f32>>> {
         let array = detached(py, || self.inner.target_sentiment(&targets, &sentences).map_err(to_py))?;
+        Ok(array.into_pyarray(py))
+    }
+
+    /// Probabilities for targets given by position: `spans[i]` = (start, end) in characters
+    /// (Python `str` indices) of the target in `sentences[i]`.
+    fn span_sentiment<'py>(&self, py: Python<'py>, sentences: Vec<String>, spans: Vec<(usize, usize)>) -> PyResult<Bound<'py, PyArray2<f32>>> {
+        if sentences.len() != spans.len() {
+            return Err(to_py(crate::Error::InvalidInput(format!("got {} spans for {} sentences; pass one span per sentence", spans.len(), sentences.len()))));
+        }
+        let byte_spans = sentences
+            .iter()
+            .zip(&spans)
+            .enumerate()
+            .map(|(i, (sentence, &(start, end)))| {
+                let byte_of = |at: usize| sentence.char_indices().map(|(b, _)| b).chain(std::iter::once(sentence.len())).nth(at);
+                match (byte_of(start), byte_of(end)) {
+                    (Some(s), Some(e)) if start < end => Ok((i, s, e)),
+                    _ => Err(to_py(crate::Error::InvalidInput(format!(
+                        "span {i} ({start}, {end}) is not a non-empty span of its sentence ({} characters)",
+                        sentence.chars().count()
+                    )))),
+                }
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let array = detached(py, || self.inner.span_sentiment(&sentences, &byte_spans).map_err(to_py))?;
         Ok(array.into_pyarray(py))
     }
 
@@ -215,9 +240,9 @@ impl PyPipeline {
     }
 
     #[getter]
-    fn model_dirs(&self) -> (PathBuf, PathBuf) {
+    fn model_dirs(&self) -> (PathBuf, Option<PathBuf>) {
         let (embedding, stance) = self.inner.model_dirs();
-        (embedding.to_path_buf(), stance.to_path_buf())
+        (embedding.to_path_buf(), stance.map(Path::to_path_buf))
     }
 }
 
@@ -279,9 +304,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
 fn constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("POSITIVE_ABOVE", crate::POSITIVE_ABOVE)?;
     m.add("NEGATIVE_BELOW", crate::NEGATIVE_BELOW)?;
+    m.add("PRIOR_SENTENCES", crate::PRIOR_SENTENCES)?;
     m.add("EVIDENCE_PER_SIDE", crate::EVIDENCE_PER_SIDE)?;
     m.add("DEFAULT_EMBEDDING_MODEL", crate::DEFAULT_EMBEDDING_MODEL)?;
-    m.add("DEFAULT_STANCE_MODEL", crate::DEFAULT_STANCE_MODEL)?;
+    m.add("CROSS_ENCODER_STANCE_MODEL", crate::CROSS_ENCODER_STANCE_MODEL)?;
     m.add("MODEL_FILES", crate::MODEL_FILES.to_vec())?;
     m.add("MODELS_ENV_VAR", crate::MODELS_ENV_VAR)?;
     m.add("ORT_VERSION", crate::ORT_VERSION)?;

@@ -157,7 +157,11 @@ def test_corpus_scores_and_polar_counts_follow_the_rule(corpus):
 def test_mention_scores_match_the_low_level_model_call(pipeline, corpus):
     art = corpus[1]
     mentions = [m for a in art.actors for m in a.mentions]
-    probs = pipeline.target_sentiment([m.text for m in mentions], [m.sentence for m in mentions])
+    # Each mention by its position in its sentence (a name can occur twice in one sentence).
+    starts = [art.sentences[m.sentence_index].start for m in mentions]
+    spans = [(m.start - s, m.end - s) for m, s in zip(mentions, starts)]
+    assert all(m.sentence[a:b] == m.text for m, (a, b) in zip(mentions, spans))
+    probs = pipeline.target_sentiment([m.text for m in mentions], [m.sentence for m in mentions], spans=spans)
     got = [[m.negative, m.neutral, m.positive] for m in mentions]
     np.testing.assert_allclose(probs, np.array(got, dtype=np.float32), atol=1e-4)
 

@@ -1,0 +1,98 @@
+"""Issue 26: stance read off the embedding pass by the bundled stance head.
+
+The head's forward pass in Rust must equal the recipe's numpy reference (train/stance/stancelib.py) on
+token states computed by plain onnxruntime, and its readings must make sense on real sentences."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import presslens
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "train" / "stance"))
+
+
+def _score(p: np.ndarray) -> np.ndarray:
+    return p[:, 2] - p[:, 0]
+
+
+def test_the_rust_head_equals_the_recipes_numpy_reference_on_real_states(pipeline, models_dir):
+    import onnxruntime as ort
+    import stancelib
+    from stancelib import nerlib
+
+    tensors, meta = nerlib.load_safetensors(ROOT / "src" / "data" / "stance" / "stance_head.safetensors")
+    config = __import__("json").loads(meta["config"])
+    tokenizer = nerlib.load_tokenizer(models_dir)
+    session = ort.InferenceSession(str(models_dir / "minilm-l6-v2" / "model.onnx"), providers=["CPUExecutionProvider"])
+    cases = [
+        ("Shares in Acme rose 12% after the firm reported record profits.", "Acme"),
+        ("Regulators fined Acme $5m for misleading investors, and its chief executive resigned.", "Acme"),
+        ("Rubio met Delcy Rodríguez in Caracas on Monday.", "Rodríguez"),
+        ("The talks between Brussels and the UK ended without a deal.", "UK"),
+    ]
+    expected = []
+    for sentence, target in cases:
+        enc = tokenizer.encode(sentence)
+        ids = np.array([enc.ids], dtype=np.int64)
+        (states,) = session.run(["last_hidden_state"], {"input_ids": ids, "attention_mask": np.ones_like(ids), "token_type_ids": np.zeros_like(ids)})
+        start = sentence.index(target)
+        rows = stancelib.target_rows(enc.offsets, start, start + len(target))
+        expected.append(stancelib.numpy_forward(tensors, config, states[0], [rows])[0])
+    ours = pipeline.target_sentiment([t for _, t in cases], [s for s, _ in cases])
+    np.testing.assert_allclose(ours, np.array(expected), atol=2e-4)
+
+
+def test_business_good_and_bad_news_read_as_a_careful_reader_would(pipeline):
+    sentences = [
+        "Shares in Acme rose 12% after the firm reported record profits.",
+        "Acme was fined $5m for misleading investors and its shares fell sharply.",
+        "Acme will publish its annual results on Thursday.",
+    ]
+    p = pipeline.target_sentiment(["Acme"] * 3, sentences)
+    labels = [pipeline.stance_labels[i] for i in p.argmax(1)]
+    assert labels == ["positive", "negative", "neutral"], p
+
+
+def test_the_target_not_the_sentence_decides(pipeline):
+    sentence = "Rubio praised Rodriguez for her courage, while he condemned Maduro as a brutal criminal."
+    p = pipeline.target_sentiment(["Rodriguez", "Maduro"], [sentence, sentence])
+    assert _score(p)[0] > _score(p)[1] + 0.3, p
+
+
+def test_spans_pick_the_occurrence_and_bad_spans_are_refused(pipeline):
+    sentence = "Acme sued Beta, and Beta's lawyers said Acme would lose."
+    first = pipeline.target_sentiment(["Beta"], [sentence])
+    by_span = pipeline.target_sentiment(["Beta"], [sentence], spans=[(10, 14)])
+    np.testing.assert_allclose(first, by_span, atol=1e-6)  # the first occurrence is the default
+    second = pipeline.target_sentiment(["Beta"], [sentence], spans=[(20, 24)])
+    assert not np.allclose(first, second, atol=1e-4), "another occurrence is another reading"
+    with pytest.raises(presslens.InputError, match="span 0"):
+        pipeline.target_sentiment(["Beta"], [sentence], spans=[(30, 200)])
+    with pytest.raises(presslens.InputError, match="1 spans for 2 sentences"):
+        pipeline.target_sentiment(["Beta", "Acme"], [sentence, sentence], spans=[(10, 14)])
+    with pytest.raises(presslens.InputError, match="does not occur"):
+        pipeline.target_sentiment(["Gamma"], [sentence])
+
+
+def test_analysis_mentions_are_the_heads_reading_of_each_mention(pipeline):
+    text = "Acme reported record profits and its shares rose 10%. Rivals said Beta lost market share to Acme."
+    art = pipeline.analyze(text)
+    mentions = [m for a in art.actors for m in a.mentions]
+    assert len(mentions) >= 3
+    starts = [art.sentences[m.sentence_index].start for m in mentions]
+    spans = [(m.start - s, m.end - s) for m, s in zip(mentions, starts)]
+    direct = pipeline.target_sentiment([m.text for m in mentions], [m.sentence for m in mentions], spans=spans)
+    np.testing.assert_allclose(direct, [[m.negative, m.neutral, m.positive] for m in mentions], atol=1e-5)
+
+
+def test_the_cross_encoder_is_an_option_and_reads_differently(models_dir):
+    old = presslens.Pipeline(models_dir, threads=1, stance_model=presslens.pipeline.CROSS_ENCODER_STANCE_MODEL)
+    assert old.model_dirs[1] == models_dir / "stance-minilm-l6"
+    art = old.analyze("Acme reported record profits and its shares rose 10%. Acme hired a new chief.")
+    assert art.actor("Acme").mentions and "stance-minilm-l6" in repr(old)
