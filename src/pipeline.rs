@@ -13,7 +13,7 @@ use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
 use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::error::{Error, Result};
 use crate::infer::embed::Embedder;
-use crate::infer::models::{self, DEFAULT_EMBEDDING_MODEL};
+use crate::infer::models::{self, CROSS_ENCODER_STANCE_MODEL, DEFAULT_EMBEDDING_MODEL};
 use crate::infer::runtime;
 pub use crate::infer::session::{Device, ThreadLayout};
 use crate::infer::stance_head::{target_rows, StanceHead};
@@ -146,9 +146,10 @@ pub struct PipelineOptions {
     /// Folder holding the model folders; `None` searches `$PRESSLENS_MODELS`, then the user cache.
     pub models_dir: Option<PathBuf>,
     pub embedding_model: String,
-    /// A target-sentiment cross-encoder folder (`stance-minilm-l6`) to score mentions with, one
-    /// encoder pass per mention; `None` (the default) reads stance off the embedding pass with
-    /// the bundled stance head.
+    /// The target-sentiment cross-encoder folder that scores mentions, one encoder pass per
+    /// mention (default `stance-minilm-l6`); `None` reads stance off the embedding pass with the
+    /// bundled stance head instead (faster; its labels measured below the cross-encoder's on the
+    /// annotated article set, see `src/data/stance/MODEL_CARD.md`).
     pub stance_model: Option<String>,
     /// Total cores presslens may use; 0 means all available.
     pub threads: usize,
@@ -171,7 +172,7 @@ impl Default for PipelineOptions {
         Self {
             models_dir: None,
             embedding_model: DEFAULT_EMBEDDING_MODEL.to_owned(),
-            stance_model: None,
+            stance_model: Some(CROSS_ENCODER_STANCE_MODEL.to_owned()),
             threads: 0,
             lanes: 0,
             batch_size: 0,
@@ -226,6 +227,12 @@ impl PipelineOptions {
     #[must_use]
     pub fn with_stance_model(mut self, name: impl Into<String>) -> Self {
         self.stance_model = Some(name.into());
+        self
+    }
+    /// Read stance with the bundled stance head on the embedding pass (no stance model folder).
+    #[must_use]
+    pub fn with_stance_head(mut self) -> Self {
+        self.stance_model = None;
         self
     }
 }

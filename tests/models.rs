@@ -13,6 +13,12 @@ fn pipeline() -> &'static Pipeline {
     })
 }
 
+/// The same models with stance read by the bundled stance head (`stance_model = None`).
+fn head_pipeline() -> &'static Pipeline {
+    static PIPELINE: OnceLock<Pipeline> = OnceLock::new();
+    PIPELINE.get_or_init(|| Pipeline::new(PipelineOptions::default().with_threads(2).with_stance_head()).unwrap_or_else(|e| panic!("head pipeline: {e}")))
+}
+
 fn cosine(a: ndarray::ArrayView1<f32>, b: ndarray::ArrayView1<f32>) -> f32 {
     a.dot(&b) / (a.dot(&a).sqrt() * b.dot(&b).sqrt())
 }
@@ -100,10 +106,10 @@ fn cuda_on_the_cpu_only_runtime_is_a_clear_error_at_construction() {
 
 #[test]
 fn a_target_that_is_not_in_its_sentence_is_an_error_naming_it() {
-    let err = pipeline().target_sentiment(&["Rubio"], &["Maduro spoke in Caracas."]).expect_err("absent target");
+    let err = head_pipeline().target_sentiment(&["Rubio"], &["Maduro spoke in Caracas."]).expect_err("absent target");
     assert!(matches!(&err, Error::InvalidInput(m) if m.contains("\"Rubio\"") && m.contains("span")), "{err}");
     // Case is not what makes a target absent.
-    let p = pipeline().target_sentiment(&["maduro"], &["Maduro spoke in Caracas."]).expect("case-blind");
+    let p = head_pipeline().target_sentiment(&["maduro"], &["Maduro spoke in Caracas."]).expect("case-blind");
     assert_eq!(p.dim(), (1, 3));
 }
 
@@ -112,24 +118,24 @@ fn a_mention_past_the_encoders_256_pieces_is_read_on_a_window_around_it() {
     let filler = "The committee met on Monday and discussed the agenda for the coming year in some detail, ".repeat(30);
     let sentence = format!("{filler}and Acme was fined heavily for defrauding thousands of its customers.");
     let start = sentence.find("Acme").expect("target");
-    let far = pipeline().span_sentiment(&[sentence.as_str()], &[(0, start, start + 4)]).expect("far mention");
+    let far = head_pipeline().span_sentiment(&[sentence.as_str()], &[(0, start, start + 4)]).expect("far mention");
     let window = _native::mention_window(&sentence, start, start + 4);
     let text = &sentence[window.clone()];
-    let near = pipeline().span_sentiment(&[text], &[(0, start - window.start, start - window.start + 4)]).expect("window");
+    let near = head_pipeline().span_sentiment(&[text], &[(0, start - window.start, start - window.start + 4)]).expect("window");
     for (a, b) in far.iter().zip(near.iter()) {
         assert!((a - b).abs() < 1e-5, "{far:?} vs {near:?}");
     }
     // And the window's reading is a reading of Acme: an earlier name in the same text reads otherwise.
-    let committee = pipeline().span_sentiment(&[sentence.as_str()], &[(0, 4, 13)]).expect("committee");
+    let committee = head_pipeline().span_sentiment(&[sentence.as_str()], &[(0, 4, 13)]).expect("committee");
     assert!((committee[[0, 0]] - far[[0, 0]]).abs() > 1e-3, "{committee:?} vs {far:?}");
 }
 
 #[test]
-fn the_cross_encoder_stays_loadable_for_comparison() {
-    let old = Pipeline::new(PipelineOptions::default().with_threads(1).with_stance_model("stance-minilm-l6")).expect("cross-encoder");
-    assert!(old.model_dirs().1.is_some_and(|d| d.ends_with("stance-minilm-l6")));
-    assert!(pipeline().model_dirs().1.is_none(), "the default pipeline loads no stance model");
+fn the_stance_head_needs_no_stance_model_and_reads_the_target() {
+    assert!(pipeline().model_dirs().1.is_some_and(|d| d.ends_with("stance-minilm-l6")), "the cross-encoder is the default");
+    assert!(head_pipeline().model_dirs().1.is_none(), "the head pipeline loads no stance model");
+    assert_eq!(head_pipeline().stance_labels(), ["negative", "neutral", "positive"]);
     let sentence = "Rubio praised Rodriguez for her courage, while he condemned Maduro as a brutal criminal.";
-    let p = old.target_sentiment(&["Rodriguez", "Maduro"], &[sentence, sentence]).expect("stance");
+    let p = head_pipeline().target_sentiment(&["Rodriguez", "Maduro"], &[sentence, sentence]).expect("stance");
     assert!(p[[0, 2]] - p[[0, 0]] > p[[1, 2]] - p[[1, 0]] + 0.3, "{p:?}");
 }

@@ -10,8 +10,8 @@ use crate::error::{Error, Result};
 
 pub const MODELS_ENV_VAR: &str = "PRESSLENS_MODELS";
 pub const DEFAULT_EMBEDDING_MODEL: &str = "minilm-l6-v2";
-/// The target-sentiment cross-encoder that scored stance before the stance head (one encoder pass
-/// per mention); loadable with `stance_model` for comparison.
+/// The target-sentiment cross-encoder that scores stance by default (one encoder pass per mention);
+/// `stance_model = None` reads stance with the bundled stance head instead.
 pub const CROSS_ENCODER_STANCE_MODEL: &str = "stance-minilm-l6";
 /// The files every model folder must hold.
 pub const MODEL_FILES: [&str; 3] = ["model.onnx", "tokenizer.json", "config.json"];

@@ -73,9 +73,11 @@ impl PyPipeline {
         if let Some(name) = embedding_model {
             options = options.with_embedding_model(name);
         }
-        if let Some(name) = stance_model {
-            options = options.with_stance_model(name);
-        }
+        // None reads stance with the bundled stance head; Python always passes its choice.
+        options = match stance_model {
+            Some(name) => options.with_stance_model(name),
+            None => options.with_stance_head(),
+        };
         if let Some(path) = ort_dylib {
             options = options.with_ort_dylib(path);
         }

@@ -4,6 +4,7 @@ agree with fp32 on real text (seed sentences, NewsMTSC dev pairs)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,13 +24,12 @@ def test_int8_models_are_built_loaded_and_agree_with_fp32(pipeline, models_dir, 
     # Built into the (empty) cache given, one folder per model with every model file, the graph
     # quantised: int8 weights make it much smaller than the fp32 graph.
     assert int8.precision == "int8"
-    # The stance head reads the embedding pass, so only the embedding model is quantised.
-    embedding_folder, stance_folder = int8.model_dirs
-    assert stance_folder is None
-    assert embedding_folder.is_relative_to(cache / "presslens" / "int8"), embedding_folder
-    assert sorted(p.name for p in embedding_folder.iterdir()) == sorted(_native.MODEL_FILES)
-    fp32_size = (models_dir / presslens.pipeline.DEFAULT_EMBEDDING_MODEL / "model.onnx").stat().st_size
-    assert (embedding_folder / "model.onnx").stat().st_size < 0.4 * fp32_size
+    for folder, name in zip(int8.model_dirs, (presslens.pipeline.DEFAULT_EMBEDDING_MODEL, presslens.pipeline.CROSS_ENCODER_STANCE_MODEL), strict=True):
+        folder = Path(folder)
+        assert folder.is_relative_to(cache / "presslens" / "int8"), folder
+        assert sorted(p.name for p in folder.iterdir()) == sorted(_native.MODEL_FILES)
+        fp32_size = (models_dir / name / "model.onnx").stat().st_size
+        assert (folder / "model.onnx").stat().st_size < 0.4 * fp32_size
     assert not list(cache.rglob("*.partial")), "no half-written copy left behind"
 
     # Embeddings of every seed sentence: close to fp32, but not the fp32 numbers themselves.
@@ -42,8 +42,7 @@ def test_int8_models_are_built_loaded_and_agree_with_fp32(pipeline, models_dir, 
     assert cosines.min() > 0.95, cosines.min()
     assert not np.array_equal(ours8, ours32), "int8 ran the quantised graphs, not the fp32 ones"
 
-    # Stance on the first 48 NewsMTSC dev pairs (the head on int8 states against the head on fp32
-    # states): the same label for most of them.
+    # Stance on the first 48 NewsMTSC dev pairs: the same label for most of them.
     dev = models_dir.parent / "data" / "newsmtsc" / "dev_mt.jsonl"  # the shared data sits beside the models
     rows = [json.loads(line) for line in dev.read_text(encoding="utf-8").splitlines()[:48]]
     mentions, contexts = [r["mention"] for r in rows], [r["sentence"] for r in rows]

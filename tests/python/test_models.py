@@ -168,9 +168,7 @@ def test_pipeline_finds_the_installed_package_with_nothing_set(package_on_path: 
     monkeypatch.delenv("PRESSLENS_MODELS", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     found = presslens.Pipeline(threads=2)
-    assert found.model_dirs == (package_on_path / "minilm-l6-v2", None)
-    old = presslens.Pipeline(threads=2, stance_model="stance-minilm-l6")
-    assert old.model_dirs == (package_on_path / "minilm-l6-v2", package_on_path / "stance-minilm-l6")
+    assert found.model_dirs == (package_on_path / "minilm-l6-v2", package_on_path / "stance-minilm-l6")
     assert np.array_equal(found.embed(SENTENCES), pipeline.embed(SENTENCES))
     assert main(["models", "list"]) == 0
 
@@ -403,7 +401,7 @@ def test_models_wheel_installs_and_loads_with_nothing_set(models_dir: Path, tmp_
     home = tmp_path / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PRESSLENS_", "PYTHON", "VIRTUAL_ENV"))}
     env.update(HOME=str(home), XDG_CACHE_HOME=str(home / ".cache"))
-    script = f"import json, presslens; p = presslens.Pipeline(threads=2, stance_model='stance-minilm-l6'); print(json.dumps({{'dirs': [str(d) for d in p.model_dirs], 'file': presslens.__file__, 'emb': p.embed({SENTENCES!r}).tolist()}}))"
+    script = f"import json, presslens; p = presslens.Pipeline(threads=2); print(json.dumps({{'dirs': [str(d) for d in p.model_dirs], 'file': presslens.__file__, 'emb': p.embed({SENTENCES!r}).tolist()}}))"
     run = subprocess.run([str(python), "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     result = json.loads(run.stdout)

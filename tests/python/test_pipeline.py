@@ -74,8 +74,7 @@ def test_properties(pipeline, models_dir):
     assert pipeline.threads == 2
     assert pipeline.lanes == 2, "two cores run two one-thread sessions by default"
     assert pipeline.stance_labels == ["negative", "neutral", "positive"]
-    assert pipeline.model_dirs == (models_dir / "minilm-l6-v2", None), "the stance head needs no model of its own"
-    assert "stance head" in repr(pipeline)
+    assert pipeline.model_dirs == (models_dir / "minilm-l6-v2", models_dir / "stance-minilm-l6")
     assert "libonnxruntime" in pipeline.runtime_library.name
     assert "threads=2" in repr(pipeline)
 
