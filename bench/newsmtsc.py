@@ -1,5 +1,5 @@
-"""Target-dependent sentiment on the NewsMTSC dev sets: presslens's stance head (the default) and its
-cross-encoder option (`stance_model="stance-minilm-l6"`) vs a plain Python reference of that cross-encoder
+"""Target-dependent sentiment on the NewsMTSC dev sets: presslens's stance head (`stance_model=None`) and its
+default cross-encoder (`stance_model="stance-minilm-l6"`) vs a plain Python reference of that cross-encoder
 (same model files, `tokenizers` + `onnxruntime`, one pair at a time) vs VADER on the whole sentence.
 
     PRESSLENS_MODELS=../shared/models .venv/bin/python bench/newsmtsc.py [--json out.json]
@@ -75,9 +75,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--int8", action="store_true", help="also score presslens with precision='int8'")
     args = parser.parse_args(argv)
 
-    pipeline = presslens.Pipeline(args.models, threads=args.threads)
+    pipeline = presslens.Pipeline(args.models, threads=args.threads, stance_model=None)
     cross = presslens.Pipeline(args.models, threads=args.threads, stance_model=presslens.pipeline.CROSS_ENCODER_STANCE_MODEL)
-    int8 = presslens.Pipeline(args.models, threads=args.threads, precision="int8") if args.int8 else None
+    int8 = presslens.Pipeline(args.models, threads=args.threads, precision="int8", stance_model=None) if args.int8 else None
     labels = pipeline.stance_labels
     assert cross.stance_labels == labels
     results: dict = {}

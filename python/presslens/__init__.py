@@ -21,7 +21,7 @@ from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensErr
 from .frames import Frames, analyze_frame
 from .pipeline import Pipeline
 from .summary import CorpusSentence, CorpusSummary, Summary, SummarySentence
-from .text import Document, RemovedSpan, Sentence, segment
+from .text import MAX_SENTENCE_BYTES, Document, RemovedSpan, Sentence, segment
 
 __version__: str = _native.__version__
 
@@ -35,6 +35,7 @@ except PackageNotFoundError:
     pass
 
 __all__ = [
+    "MAX_SENTENCE_BYTES",
     "ActorStance",
     "Analysis",
     "ArticleStance",

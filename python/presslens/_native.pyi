@@ -24,6 +24,8 @@ ORT_VERSION: str
 ORT_DYLIB_ENV_VARS: list[str]
 DEFAULT_MAX_ARTICLE_SENTENCES: int
 MAX_CORPUS_SENTENCES: int
+MAX_SENTENCE_BYTES: int
+SENTENCE_PIECE_BYTES: int
 LIMITS: dict[str, int]
 
 def segment(text: str) -> Document: ...

@@ -17,13 +17,17 @@ import argparse
 import csv
 import io
 import json
+import math
+import os
+import stat
 import sys
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
 from . import __version__
+from ._inputs import Unusable, check_unique_columns
 from .exceptions import PresslensError
 from .text import segment
 
@@ -34,60 +38,152 @@ class UsageError(Exception):
 
 # ---------------------------------------------------------------- inputs
 
+# One text (a file, or a CSV or JSONL cell) holds at most this many characters; a longer one is that
+# row's error (status "too long ..."), not the run's. Far above any article: the analysis reads the
+# first `max_article_sentences` sentences of a text anyway.
+MAX_TEXT_CHARS = 10_000_000
 
-def _read(path: Path) -> str:
+
+def warn(message: str) -> None:
+    print(f"presslens: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _read(path: Path, what: str = "") -> str:
+    """A file's text: UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8" writes one)."""
     try:
-        return path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise UsageError(f"{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+        raise UsageError(f"{what}{path} is not UTF-8 text ({e.reason} at byte {e.start})") from None
+
+
+def _parse_json(text: str, where: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as e:
+        raise UsageError(f"{where} is not valid JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except RecursionError:
+        raise UsageError(f"{where} nests arrays or objects too deeply to read") from None
+    except ValueError as e:  # Python refuses to read an int of more than 4,300 digits
+        raise UsageError(f"{where} cannot be read ({e}); write very long numbers as strings") from None
+
+
+def _within_limit(text: object) -> object:
+    """A text over :data:`MAX_TEXT_CHARS` becomes that row's error; anything else stays as read."""
+    if isinstance(text, str) and len(text) > MAX_TEXT_CHARS:
+        return Unusable(f"too long ({len(text):,} characters; the limit is {MAX_TEXT_CHARS:,})")
+    return text
+
+
+def _check_id(doc_id: object, where: str, id_column: str) -> None:
+    if doc_id is None or isinstance(doc_id, str) or (isinstance(doc_id, (int, float)) and math.isfinite(doc_id)):
+        return
+    # Lists and objects cannot name an article; NaN and Infinity cannot be written back as JSON.
+    shown = json.dumps(doc_id)[:40]
+    raise UsageError(f"{where}: {id_column!r} is {shown}; ids must be strings or finite numbers (or pass --id-column)")
+
+
+def _jsonl_rows(path: Path, text_column: str, id_column: str) -> Iterator[tuple[object, object]]:
+    checked = False
+    # JSONL lines end at "\n" only: str.splitlines() also splits at U+2028, U+2029, U+0085 and
+    # friends, which json.dumps(..., ensure_ascii=False) leaves raw inside strings.
+    for number, line in enumerate(_read(path).split("\n"), 1):
+        if not line.strip():
+            continue
+        row = _parse_json(line, f"{path}:{number}")
+        if not isinstance(row, dict):
+            raise UsageError(f"{path}:{number} must be a JSON object with a {text_column!r} field")
+        if not checked and text_column not in row:
+            raise UsageError(f"{path}:{number} has no {text_column!r} field (fields: {sorted(row)}); pass --text-column")
+        checked = True
+        doc_id = row.get(id_column, f"{path.stem}:{number}")
+        _check_id(doc_id, f"{path}:{number}", id_column)
+        yield doc_id, _within_limit(row.get(text_column))
+
+
+@contextmanager
+def _csv_field_limit(limit: int) -> Iterator[None]:
+    # The csv module refuses fields over 131,072 characters by default, failing the whole file.
+    old = csv.field_size_limit(limit)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
+
+
+def _csv_problem(error: csv.Error, start: int, reached: int) -> str:
+    """What is wrong with the record that starts on line ``start``, the reader having got to line
+    ``reached`` when ``error`` came."""
+    message = str(error)
+    # A quote that never closes runs on to the end of the file, or to the next quote, which closes it
+    # with the following row's text right after: either way the record ran past its own line.
+    if "unexpected end of data" in message or ("expected after" in message and reached > start):
+        return f'opens a quoted field that never closes (it runs on to line {reached}): close it, and double each quote inside it ("")'
+    if "expected after" in message:
+        return 'has text after a closing quote: a quote inside a quoted field must be doubled ("")'
+    return f"is not valid CSV ({message})"
+
+
+def _csv_rows(path: Path, text_column: str, id_column: str) -> Iterator[tuple[object, object]]:
+    text = _read(path)
+    # strict: a quote that never closes fails (at the end of the file) instead of silently
+    # swallowing every row after it into one text.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    with _csv_field_limit(len(text) + 1):  # no field is longer than the file: long texts are read, then judged
+        number, start = 0, 1  # the last complete row, and the line the next one starts on
+        try:
+            header = next(reader, None) or []
+            check_unique_columns(header, [text_column, id_column], str(path))
+            if text_column not in header:
+                raise UsageError(f"{path} has no column {text_column!r} (columns: {header}); pass --text-column")
+            start = reader.line_num + 1
+            for cells in reader:
+                if cells:  # a blank line is no row (as csv.DictReader reads it)
+                    number += 1
+                    row = dict(zip(header, cells))
+                    yield row.get(id_column) or f"{path.stem}:{number}", _within_limit(row.get(text_column))
+                start = reader.line_num + 1
+        except csv.Error as e:
+            where = f"row {number + 1} (line {start})" if start > 1 else "the header (line 1)"
+            raise UsageError(f"{path}: {where} {_csv_problem(e, start, reader.line_num)}") from None
 
 
 def _records(path: Path, text_column: str, id_column: str) -> Iterator[tuple[object, object]]:
     """(id, text) rows of a JSONL or CSV file; the text may be missing (reported downstream)."""
     if path.suffix.lower() == ".jsonl":
-        checked = False
-        # JSONL lines end at "\n" only: str.splitlines() also splits at U+2028, U+2029, U+0085 and
-        # friends, which json.dumps(..., ensure_ascii=False) leaves raw inside strings.
-        for number, line in enumerate(_read(path).split("\n"), 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise UsageError(f"{path}:{number} is not valid JSON ({e.msg})") from None
-            if not isinstance(row, dict):
-                raise UsageError(f"{path}:{number} must be a JSON object with a {text_column!r} field")
-            if not checked and text_column not in row:
-                raise UsageError(f"{path}:{number} has no {text_column!r} field (fields: {sorted(row)}); pass --text-column")
-            checked = True
-            doc_id = row.get(id_column, f"{path.stem}:{number}")
-            if doc_id is not None and not isinstance(doc_id, (str, int, float)):  # lists and objects cannot name an article
-                raise UsageError(f"{path}:{number}: {id_column!r} is {json.dumps(doc_id)[:40]}; ids must be strings or numbers (or pass --id-column)")
-            yield doc_id, row.get(text_column)
-        return
-    reader = csv.DictReader(io.StringIO(_read(path), newline=""))
-    if reader.fieldnames is None or text_column not in reader.fieldnames:
-        raise UsageError(f"{path} has no column {text_column!r} (columns: {reader.fieldnames or []}); pass --text-column")
-    for number, row in enumerate(reader, 1):
-        yield row.get(id_column) or f"{path.stem}:{number}", row.get(text_column)
+        return _jsonl_rows(path, text_column, id_column)
+    return _csv_rows(path, text_column, id_column)
+
+
+def _folder_files(folder: Path) -> list[Path]:
+    """The ``*.txt`` files of a folder, in name order. Entries so named that are not regular files
+    (dangling or looping links, FIFOs, devices, folders) are skipped, and one warning says how many."""
+    named = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt")
+    files = [p for p in named if p.is_file()]
+    if len(files) < len(named):
+        skipped = [p.name for p in named if p not in files]
+        warn(
+            f"skipped {len(skipped)} entries of {folder} that are not readable files (dangling or looping links, FIFOs, devices, folders): {', '.join(skipped[:5])}{' ...' if len(skipped) > 5 else ''}"
+        )
+    if not files:
+        raise UsageError(f"{folder} has no .txt files")
+    return files
 
 
 def iter_inputs(paths: Sequence[str], text_column: str = "text", id_column: str = "id") -> Iterator[tuple[object, object]]:
-    """(id, text) for each text file, each ``*.txt`` of each folder (name order), each JSONL/CSV row."""
+    """(id, text) for each text file, each ``*.txt`` of each folder (name order), each JSONL/CSV row.
+    A path named explicitly is read whatever it is (a FIFO, ``/dev/stdin``); a text over
+    :data:`MAX_TEXT_CHARS` comes as that row's error."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
-            if not files:
-                raise UsageError(f"{path} has no .txt files")
-            for file in files:
-                yield file.stem, _read(file)
-        elif path.is_file() and path.suffix.lower() in (".jsonl", ".csv"):
-            yield from _records(path, text_column, id_column)
-        elif path.is_file():
-            yield path.stem, _read(path)
-        else:
+            for file in _folder_files(path):
+                yield file.stem, _within_limit(_read(file))
+        elif not path.exists():
             raise UsageError(f"{path} does not exist")
+        elif path.suffix.lower() in (".jsonl", ".csv"):
+            yield from _records(path, text_column, id_column)
+        else:
+            yield path.stem, _within_limit(_read(path))
 
 
 def iter_text_files(paths: Sequence[str]) -> Iterator[tuple[str, str]]:
@@ -99,11 +195,9 @@ def load_actors(path: str | None) -> dict[str, list[str]] | None:
     if path is None:
         return None
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = _parse_json(_read(Path(path), "actors file "), f"actors file {path}")
     except FileNotFoundError:
         raise UsageError(f"actors file {path} does not exist") from None
-    except json.JSONDecodeError as e:
-        raise UsageError(f"actors file {path} is not valid JSON ({e.msg} at line {e.lineno})") from None
     if not isinstance(data, dict) or not all(isinstance(v, list) and all(isinstance(a, str) for a in v) for v in data.values()):
         raise UsageError(f"actors file {path} must be a JSON object mapping each actor to a list of aliases")
     return data
@@ -114,11 +208,28 @@ def load_actors(path: str | None) -> dict[str, list[str]] | None:
 
 @contextmanager
 def output(path: str | None) -> Iterator[IO[str]]:
+    """Where a command writes, opened before it does any work: a folder or a missing parent fails at
+    once, not after the analysis. What the command writes is kept in memory and replaces the file's
+    content only when the command succeeds; a file the command created is removed if it fails."""
     if path is None:
         yield sys.stdout
         return
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        yield handle
+    if os.path.isdir(path):
+        raise UsageError(f"-o {path} is a folder; give a file name")
+    existed = os.path.lexists(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o666)  # no O_TRUNC: old results stay until new ones are ready
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            pending = io.StringIO(newline="")
+            yield pending
+            if stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # not for /dev/stdout, a FIFO, ...
+                handle.truncate(0)
+            handle.write(pending.getvalue())
+    except BaseException:
+        if not existed:
+            with suppress(OSError):
+                os.unlink(path)
+        raise
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...), +cmd|...).
@@ -179,8 +290,7 @@ def _load(args: argparse.Namespace) -> tuple[list[object], list[object]]:
     return [r[0] for r in rows], [r[1] for r in rows]
 
 
-def cmd_sentences(args: argparse.Namespace) -> None:
-    out = sys.stdout
+def cmd_sentences(args: argparse.Namespace, out: IO[str]) -> None:
     for doc_id, text in iter_text_files(args.paths):
         doc = segment(text)
         if args.format == "jsonl":
@@ -195,7 +305,7 @@ def cmd_sentences(args: argparse.Namespace) -> None:
         out.write("\n")
 
 
-def cmd_summarize(args: argparse.Namespace) -> None:
+def cmd_summarize(args: argparse.Namespace, out: IO[str]) -> None:
     from ._inputs import bounded_int, limit
     from .exceptions import InputError
     from .frames import text_status
@@ -214,35 +324,34 @@ def cmd_summarize(args: argparse.Namespace) -> None:
         except InputError as e:
             # The inputs and options were checked above, so this is the corpus size limit: the
             # per-article summaries are still worth writing.
-            print(f"presslens: warning: no summary across articles: {_one_line(str(e))}", file=sys.stderr)
+            warn(f"no summary across articles: {e}")
     rows: list[dict[str, Any]] = [
         {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.to_dict() for x in summary.sentences]}
         for i, s, summary in zip(ids, statuses, summaries)
     ]
-    with output(args.output) as out:
-        if args.format == "md":
-            for row in rows:
-                out.write(f"## {row['doc_id']}\n\n")
-                if row["status"] != "ok":
-                    out.write(f"_({row['status']})_\n\n")
-                out.write("".join(f"- {_one_line(x['text'])}\n" for x in row["sentences"]) + "\n")
-            if corpus is not None:
-                out.write(f"## Across all {len(good)} articles\n\n")
-                for s in corpus.sentences:
-                    also = f" (also: {', '.join(map(str, s.sources))})" if s.sources else ""
-                    out.write(f"- {_one_line(s.text)} [{s.doc_id}]{also}\n")
-        elif args.format == "json":
-            corpus_rows = (
-                None
-                if corpus is None
-                else [{**s.to_dict(), "sources": list(s.sources), "source_sentences": [x.text for x in s.source_sentences]} for s in corpus.sentences]
-            )
-            json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
-            out.write("\n")
-        elif args.format == "jsonl":
-            write_rows(out, rows, "jsonl", [])
-        else:
-            write_rows(out, [{**r, "sentences": len(r["sentences"])} for r in rows], "csv", ["doc_id", "status", "summary", "sentences"])
+    if args.format == "md":
+        for row in rows:
+            out.write(f"## {row['doc_id']}\n\n")
+            if row["status"] != "ok":
+                out.write(f"_({row['status']})_\n\n")
+            out.write("".join(f"- {_one_line(x['text'])}\n" for x in row["sentences"]) + "\n")
+        if corpus is not None:
+            out.write(f"## Across all {len(good)} articles\n\n")
+            for s in corpus.sentences:
+                also = f" (also: {', '.join(map(str, s.sources))})" if s.sources else ""
+                out.write(f"- {_one_line(s.text)} [{s.doc_id}]{also}\n")
+    elif args.format == "json":
+        corpus_rows = (
+            None
+            if corpus is None
+            else [{**s.to_dict(), "sources": list(s.sources), "source_sentences": [x.text for x in s.source_sentences]} for s in corpus.sentences]
+        )
+        json.dump({"articles": rows, "corpus": corpus_rows}, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    elif args.format == "jsonl":
+        write_rows(out, rows, "jsonl", [])
+    else:
+        write_rows(out, [{**r, "sentences": len(r["sentences"])} for r in rows], "csv", ["doc_id", "status", "summary", "sentences"])
 
 
 def _analyze(args: argparse.Namespace):
@@ -259,59 +368,56 @@ STANCE_MD = ["actor", "kind", "score", "label", "mentions", "evidence"]
 CORPUS_MD = ["actor", "score", "label", "mentions", "articles", "evidence"]
 
 
-def cmd_stance(args: argparse.Namespace) -> None:
+def cmd_stance(args: argparse.Namespace, out: IO[str]) -> None:
     from .analysis import ACTOR_COLUMNS, actor_rows, corpus_actor_rows
 
     corpus, statuses = _analyze(args)
-    with output(args.output) as out:
-        if args.format == "md":
-            for art, status in zip(corpus, statuses):
-                out.write(f"## {art.doc_id}\n\n")
-                out.write(_md_table(actor_rows(art), STANCE_MD) + "\n" if art.actors else f"_no actors ({status})_\n\n")
-            out.write(f"## Across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
-        elif args.format == "json":
-            payload = {
-                "articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)],
-                "corpus": corpus_actor_rows(corpus),
-            }
-            json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
-            out.write("\n")
-        else:
-            write_rows(out, [r for a in corpus for r in actor_rows(a)], args.format, ACTOR_COLUMNS)
+    if args.format == "md":
+        for art, status in zip(corpus, statuses):
+            out.write(f"## {art.doc_id}\n\n")
+            out.write(_md_table(actor_rows(art), STANCE_MD) + "\n" if art.actors else f"_no actors ({status})_\n\n")
+        out.write(f"## Across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
+    elif args.format == "json":
+        payload = {
+            "articles": [{"doc_id": a.doc_id, "status": s, "actors": actor_rows(a)} for a, s in zip(corpus, statuses)],
+            "corpus": corpus_actor_rows(corpus),
+        }
+        json.dump(payload, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
+    else:
+        write_rows(out, [r for a in corpus for r in actor_rows(a)], args.format, ACTOR_COLUMNS)
 
 
-def cmd_analyze(args: argparse.Namespace) -> None:
+def cmd_analyze(args: argparse.Namespace, out: IO[str]) -> None:
     from .analysis import actor_rows, corpus_actor_rows
     from .frames import ARTICLE_COLUMNS, article_rows
 
     corpus, statuses = _analyze(args)
     articles = article_rows(corpus, statuses)
-    with output(args.output) as out:
-        if args.format == "md":
-            for art, row in zip(corpus, articles):
-                out.write(f"## {art.doc_id}\n\n")
-                if row["status"] != "ok":
-                    out.write(f"_({row['status']})_\n\n")
-                    continue
-                out.write("".join(f"- {_one_line(s.text)}\n" for s in art.summary.sentences) + "\n")
-                if art.actors:
-                    out.write(_md_table(actor_rows(art), STANCE_MD) + "\n")
-            out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
-        elif args.format in ("json", "jsonl"):
-            rows = [
-                {**row, "summary_sentences": [s.to_dict() for s in art.summary.sentences], "actor_stance": actor_rows(art)}
-                for art, row in zip(corpus, articles)
-            ]
-            if args.format == "jsonl":
-                write_rows(out, rows, "jsonl", [])
-            else:
-                json.dump({"articles": rows, "corpus": corpus_actor_rows(corpus)}, out, ensure_ascii=False, indent=2, default=str)
-                out.write("\n")
+    if args.format == "md":
+        for art, row in zip(corpus, articles):
+            out.write(f"## {art.doc_id}\n\n")
+            if row["status"] != "ok":
+                out.write(f"_({row['status']})_\n\n")
+                continue
+            out.write("".join(f"- {_one_line(s.text)}\n" for s in art.summary.sentences) + "\n")
+            if art.actors:
+                out.write(_md_table(actor_rows(art), STANCE_MD) + "\n")
+        out.write(f"## Actors across all {len(corpus)} articles\n\n" + _md_table(corpus_actor_rows(corpus), CORPUS_MD))
+    elif args.format in ("json", "jsonl"):
+        rows = [
+            {**row, "summary_sentences": [s.to_dict() for s in art.summary.sentences], "actor_stance": actor_rows(art)} for art, row in zip(corpus, articles)
+        ]
+        if args.format == "jsonl":
+            write_rows(out, rows, "jsonl", [])
         else:
-            write_rows(out, articles, "csv", ARTICLE_COLUMNS)
+            json.dump({"articles": rows, "corpus": corpus_actor_rows(corpus)}, out, ensure_ascii=False, indent=2, default=str)
+            out.write("\n")
+    else:
+        write_rows(out, articles, "csv", ARTICLE_COLUMNS)
 
 
-def cmd_models_quantize(args: argparse.Namespace) -> None:
+def cmd_models_quantize(args: argparse.Namespace, out: IO[str]) -> None:
     from .models import locate
     from .pipeline import CROSS_ENCODER_STANCE_MODEL, DEFAULT_EMBEDDING_MODEL
     from .quantize import int8_models
@@ -323,19 +429,15 @@ def cmd_models_quantize(args: argparse.Namespace) -> None:
         print(f"{source.name}: {before / 1e6:.0f} MB -> {after / 1e6:.0f} MB int8 in {folder / source.name}")
 
 
-def cmd_models_manifest(args: argparse.Namespace) -> None:
+def cmd_models_manifest(args: argparse.Namespace, out: IO[str]) -> None:
     from . import models
 
     previous = None
-    if args.output is not None and Path(args.output).is_file():
+    if args.output is not None and Path(args.output).is_file() and Path(args.output).stat().st_size > 0:
         # Regenerating in place keeps that file's descriptive fields, not the build's embedded copy.
-        try:
-            previous = json.loads(Path(args.output).read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            raise UsageError(f"{args.output} is not valid JSON ({e.msg} at line {e.lineno})") from None
+        previous = models.check_manifest(_parse_json(_read(Path(args.output)), args.output), args.output)
     data, notes = models.build_manifest(args.dir, previous)
-    with output(args.output) as out:
-        out.write(models.manifest_text(data))
+    out.write(models.manifest_text(data))
     for note in notes:
         print(f"presslens: note: {note}", file=sys.stderr)
 
@@ -348,7 +450,7 @@ def _report(checks: list[Any]) -> int:
     return 1 if failed else 0
 
 
-def cmd_models_verify(args: argparse.Namespace) -> int:
+def cmd_models_verify(args: argparse.Namespace, out: IO[str]) -> int:
     from . import models
 
     if args.dir is not None and not Path(args.dir).is_dir():
@@ -356,7 +458,7 @@ def cmd_models_verify(args: argparse.Namespace) -> int:
     return _report(models.verify(args.dir))
 
 
-def cmd_models_package(args: argparse.Namespace) -> None:
+def cmd_models_package(args: argparse.Namespace, out: IO[str]) -> None:
     import time
 
     from . import models
@@ -366,14 +468,14 @@ def cmd_models_package(args: argparse.Namespace) -> None:
     print(f"{wheel} ({wheel.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - started:.1f} s); install it with: pip install {wheel}")
 
 
-def cmd_models_fetch(args: argparse.Namespace) -> None:
+def cmd_models_fetch(args: argparse.Namespace, out: IO[str]) -> None:
     from . import models
 
     target = models.fetch(args.source, args.to, force=args.force, timeout=args.timeout, log=lambda line: print(line, file=sys.stderr))
     print(target)
 
 
-def cmd_models_list(args: argparse.Namespace) -> int:
+def cmd_models_list(args: argparse.Namespace, out: IO[str]) -> int:
     from . import models
 
     rows = models.status(args.models, verify_files=not args.no_verify)
@@ -476,7 +578,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if sys.stdout is None and getattr(args, "output", None) is None:
         return 0  # stdout was closed (`presslens ... >&-`): nobody reads the output, as with `head`
     try:
-        status = args.run(args)
+        with output(getattr(args, "output", None)) as out:  # opened before any work: a bad -o fails at once
+            status = args.run(args, out)
     except (UsageError, PresslensError) as e:
         print(f"presslens: error: {_one_line(str(e))}", file=sys.stderr)
         return 2
@@ -488,7 +591,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("presslens: interrupted", file=sys.stderr)
-        return 130
+        sys.stderr.flush()
+        # A native call may still be finishing on its helper thread (pipeline._interruptible); a
+        # normal exit would wait for it. Nothing is left to write: the output was not replaced.
+        os._exit(130)
     return status if isinstance(status, int) else 0  # `models verify`/`list`: 1 when files do not match
 
 

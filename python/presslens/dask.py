@@ -23,6 +23,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from ._inputs import check_unique_columns
 from .analysis import ACTOR_COLUMNS, MENTION_COLUMNS, ActorsArg, normalise_actors
 from .exceptions import InputError
 from .frames import (
@@ -132,6 +133,7 @@ def analyze(
     import dask
     import dask.dataframe as dd
 
+    check_unique_columns(ddf.columns, [text, id], "the frame")
     if text not in ddf.columns:
         raise InputError(f"the frame has no column {text!r} (columns: {list(ddf.columns)}); pass text='your_text_column'.")
     if id is not None and id not in ddf.columns:
@@ -160,7 +162,10 @@ LIST_COLUMNS = ("positive_evidence", "negative_evidence")
 
 def parquet_schema(frame: dd.DataFrame):
     """A pyarrow schema for one of the result tables: Dask cannot infer one from object columns
-    (text, and the evidence lists), so it is spelled out from the declared dtypes."""
+    (text, and the evidence lists), so it is spelled out from the declared dtypes. Other columns
+    take pyarrow's type for their dtype, pandas extension dtypes of ids included (nullable Int64,
+    boolean, category, timezone-aware datetimes), which have no numpy equivalent."""
+    import pandas as pd
     import pyarrow as pa
 
     fields = []
@@ -170,7 +175,7 @@ def parquet_schema(frame: dd.DataFrame):
         elif str(dtype) in ("object", "str", "string"):
             kind = pa.string()
         else:
-            kind = pa.from_numpy_dtype(dtype)
+            kind = pa.Array.from_pandas(pd.Series([], dtype=dtype)).type
         fields.append(pa.field(str(column), kind))
     return pa.schema(fields)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._inputs import status_of
+from ._inputs import check_unique_columns, status_of
 from .analysis import ACTOR_COLUMNS, MENTION_COLUMNS, ActorsArg, CorpusAnalysis, actor_rows, mention_rows
 from .exceptions import InputError
 
@@ -105,6 +105,7 @@ def analyze_frame(
 
     if not isinstance(df, pd.DataFrame):
         raise InputError(f"analyze_frame needs a pandas DataFrame, got {type(df).__name__}.")
+    check_unique_columns(df.columns, [text, id], "the frame")
     if text not in df.columns:
         raise InputError(f"the frame has no column {text!r} (columns: {list(df.columns)}); pass text='your_text_column'.")
     ids = list(df[id]) if id is not None and id in df.columns else list(df.index)

@@ -18,6 +18,7 @@ cache (``$XDG_CACHE_HOME/presslens/models`` or ``~/.cache/presslens/models``).
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import hashlib
 import http.client
@@ -27,6 +28,7 @@ import json
 import os
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 import time
@@ -53,6 +55,11 @@ CHUNK = 1 << 20
 # them when it regenerates the file list, and asks for them for a model it has not seen before.
 DESCRIPTIVE = ("version", "task", "license", "source", "training_data", "quality")
 TO_FILL = "FILL IN"
+# A download slower than this, averaged over each `timeout` seconds, is given up: a server that
+# trickles a byte a second would otherwise never hit the per-read timeout.
+MIN_BYTES_PER_SECOND = 1024
+# Files verified at load, by path and stat stamp (size, mtime, ctime, inode), in the user cache.
+VERIFIED_FILE = "verified.json"
 
 __all__ = [
     "FileCheck",
@@ -175,6 +182,76 @@ def check_model(name: str, folder: Path) -> list[FileCheck]:
     return checks
 
 
+def _stamp(path: Path) -> list[int]:
+    """What changes when a file is written or replaced: size, mtime, ctime (which no one can set
+    back) and inode."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev]
+
+
+def _verified_path() -> Path | None:
+    root = _native.cache_dir()
+    return None if root is None else Path(root) / VERIFIED_FILE
+
+
+def _read_verified() -> dict[str, Any]:
+    path = _verified_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8")) if path is not None else {}
+    except (OSError, ValueError):
+        return {}  # no cache yet, or an unreadable one: everything is hashed again
+    return data if isinstance(data, dict) else {}
+
+
+def _write_verified(data: dict[str, Any]) -> None:
+    """Replace the cache file atomically; a cache that cannot be written only costs hashing again."""
+    path = _verified_path()
+    if path is None:
+        return
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{VERIFIED_FILE}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(temp, path)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def verify_at_load(models: Iterable[tuple[str, PathLike]]) -> None:
+    """Refuse a model file that has the manifest's size but not its sha256: a file damaged in place
+    (a weight changed) loads and silently moves every result. Each (model name, folder) the manifest
+    knows is checked; a file is hashed only when its stat stamp differs from the one recorded when
+    it last verified (the user cache's ``verified.json``), so an unchanged folder costs one stat per
+    file. A file of another size is another model (a quantised or retrained copy) and is left
+    alone, as are models the manifest does not know."""
+    known = _manifest()["models"]
+    verified = _read_verified()
+    before = dict(verified)
+    for name, folder in models:
+        for file, want in known.get(name, {}).get("files", {}).items():
+            path = Path(folder) / file
+            try:
+                stamp = _stamp(path)
+            except OSError:
+                continue  # the core loaded the model, so an absent file is one it does not need
+            key = os.path.realpath(path)
+            if stamp[0] != want["size"] or verified.get(key) == {"stamp": stamp, "sha256": want["sha256"]}:
+                continue
+            got = file_sha256(path)
+            if got != want["sha256"]:
+                raise ModelError(
+                    f"{name}/{file} in {folder} has the manifest's size but sha256 {got}, not {want['sha256']}: the file was "
+                    "damaged or changed after it was installed. Download the model again (`presslens models fetch --force`); "
+                    "for a model changed on purpose, regenerate the manifest (`presslens models manifest`) and rebuild."
+                )
+            verified[key] = {"stamp": stamp, "sha256": got}
+    if verified != before:
+        _write_verified(verified)
+
+
 def verify(models: PathLike | None = None, names: Iterable[str] | None = None) -> list[FileCheck]:
     """Check model folders against the manifest: under ``models`` if given, else each model where
     :class:`~presslens.Pipeline` would load it from. A model that is not found gives one failed
@@ -193,6 +270,15 @@ def verify(models: PathLike | None = None, names: Iterable[str] | None = None) -
     return checks
 
 
+def check_manifest(data: object, origin: str) -> dict[str, Any]:
+    """``data`` if it has a manifest's shape (a JSON object whose ``models`` maps each model name to
+    an object), else a :class:`ModelError` naming ``origin``."""
+    entries = data.get("models", {}) if isinstance(data, dict) else None
+    if not isinstance(entries, dict) or not all(isinstance(e, dict) for e in entries.values()):
+        raise ModelError(f'{origin} is not a models manifest (a JSON object whose "models" maps each model to an object); write to another file')
+    return data  # type: ignore[return-value]
+
+
 def build_manifest(folder: PathLike, previous: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[str]]:
     """A manifest for the model folders in ``folder``: file sizes and sha256 measured, the descriptive
     fields kept from ``previous`` (default: this presslens's manifest). Returns it with notes on what
@@ -200,6 +286,8 @@ def build_manifest(folder: PathLike, previous: dict[str, Any] | None = None) -> 
     folder = Path(folder)
     if not folder.is_dir():
         raise ModelError(f"{folder} is not a folder")
+    if previous is not None:
+        check_manifest(previous, "the previous manifest")
     previous = copy.deepcopy(previous if previous is not None else _manifest())
     result = {k: v for k, v in previous.items() if k != "models"}
     result["models"] = {}
@@ -297,9 +385,25 @@ def build_wheel(source: PathLike | None = None, out: PathLike = ".") -> Path:
         f"__version__ = {version!r}\n"
         "ROOT = Path(__file__).parent  # holds one folder per model\n"
     )
+    # A fresh file of our own (O_EXCL), renamed over the wheel at the end: in a shared folder a
+    # fixed name such as "<wheel>.partial" may already be a link someone planted to a file of ours.
+    fd, partial = tempfile.mkstemp(prefix=f".{wheel.name}.", suffix=".partial", dir=out)
+    try:
+        with os.fdopen(fd, "w+b") as handle:
+            _write_wheel(handle, data, folders, init, dist_info)
+        os.chmod(partial, 0o666 & ~_umask())  # mkstemp's 0600 would hide the wheel from other users
+        os.replace(partial, wheel)  # replaces a link at the wheel's name, never writes through it
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
+    return wheel
+
+
+def _write_wheel(handle: Any, data: dict[str, Any], folders: dict[str, Path], init: str, dist_info: str) -> None:
+    """The archive of :func:`build_wheel`, written to the open file ``handle``."""
     record: list[str] = []
-    partial = wheel.with_name(wheel.name + ".partial")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
 
         def add(arcname: str, payload: bytes | Path) -> None:
             info = _zip_info(arcname)
@@ -326,8 +430,6 @@ def build_wheel(source: PathLike | None = None, out: PathLike = ".") -> Path:
         add(f"{dist_info}/top_level.txt", f"{PACKAGE}\n".encode())
         record.append(f"{dist_info}/RECORD,,")
         archive.writestr(_zip_info(f"{dist_info}/RECORD"), "\n".join(record) + "\n")
-    partial.replace(wheel)
-    return wheel
 
 
 # ---------------------------------------------------------------- downloading
@@ -342,8 +444,50 @@ def _base_url(base_url: str | None) -> str:
         )
     scheme = urllib.parse.urlsplit(base).scheme
     if scheme not in ("http", "https", "file"):
-        raise ModelError(f"download location {base!r} must be an http://, https:// or file:// URL")
-    return base.rstrip("/")
+        raise ModelError(f"download location {_shown(base)!r} must be an http://, https:// or file:// URL")
+    return base
+
+
+def _file_url(base: str, model: str, file: str) -> tuple[str, str | None]:
+    """The URL of ``<base>/<model>/<file>``, a query of the base kept after the path
+    (``https://host/models?token=...``), and credentials in the base (``https://user:pass@host/``)
+    taken out as the value of an Authorization header (Basic), or None."""
+    parts = urllib.parse.urlsplit(base)
+    path = f"{parts.path.rstrip('/')}/{urllib.parse.quote(model)}/{urllib.parse.quote(file)}"
+    url = urllib.parse.urlunsplit((parts.scheme, _host(parts), path, parts.query, ""))
+    if parts.username is None:
+        return url, None
+    pair = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+    return url, "Basic " + base64.b64encode(pair.encode()).decode()
+
+
+def _host(parts: urllib.parse.SplitResult) -> str:
+    """host[:port] of a URL, without any user name or password."""
+    return parts.netloc.rpartition("@")[2]
+
+
+def _shown(url: str) -> str:
+    """``url`` as messages may print it: no password, and query values (tokens, signatures) hidden."""
+    parts = urllib.parse.urlsplit(url)
+    user = "" if parts.username is None else f"{parts.username}:***@" if parts.password is not None else f"{parts.username}@"
+    query = "&".join(f"{key}=***" for key, _ in urllib.parse.parse_qsl(parts.query, keep_blank_values=True))
+    return urllib.parse.urlunsplit((parts.scheme, user + _host(parts), parts.path, query, parts.fragment))
+
+
+class _RedirectRefused(Exception):
+    """A redirect to a scheme presslens does not download from (raised inside urllib's handler)."""
+
+
+class _HttpRedirectsOnly(urllib.request.HTTPRedirectHandler):
+    """urllib follows redirects to ftp:// too; its failure there would be blamed on the mirror."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str) -> urllib.request.Request | None:
+        if urllib.parse.urlsplit(newurl).scheme.lower() not in ("http", "https"):
+            raise _RedirectRefused(f"the mirror redirects to {_shown(newurl)}, which presslens does not follow (only http and https)")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HttpRedirectsOnly)
 
 
 def _progress(total: int, name: str, show: bool | None) -> Any:
@@ -358,40 +502,89 @@ def _progress(total: int, name: str, show: bool | None) -> Any:
     return tqdm(total=total, desc=name, unit="B", unit_scale=True, unit_divisor=1024, leave=True)
 
 
-def _download(model: str, file: str, url: str, dest: Path, want: dict[str, Any], timeout: float, advance: Callable[[int], None]) -> None:
-    """Stream one file to ``dest``, hashing as it arrives; raise :class:`ModelDownloadError` naming the
-    file and URL on any failure."""
-    where = f"{model}/{file} from {url}"
-    host = urllib.parse.urlsplit(url).netloc or "the local file system"
+def _check_local_file(url: str, where: str) -> None:
+    """A file:// mirror's file must be a regular file: opening a FIFO waits for a writer forever."""
+    local = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
     try:
-        response = urllib.request.urlopen(urllib.request.Request(url, headers={"User-Agent": "presslens"}), timeout=timeout)
+        mode = local.stat().st_mode
+    except OSError as e:
+        raise ModelDownloadError(f"cannot download {where}: {e.strerror or e}") from None
+    if not stat.S_ISREG(mode):
+        raise ModelDownloadError(f"cannot download {where}: {local} is not a regular file (a FIFO, device or folder); a mirror holds plain files")
+
+
+def _open(url: str, auth: str | None, where: str, timeout: float) -> Any:
+    """The response for ``url``, or :class:`ModelDownloadError` saying what went wrong and where."""
+    parts = urllib.parse.urlsplit(url)
+    host = _host(parts) or "the local file system"
+    if parts.scheme == "file":
+        _check_local_file(url, where)
+    request = urllib.request.Request(url, headers={"User-Agent": "presslens"})
+    if auth is not None:
+        request.add_unredirected_header("Authorization", auth)  # never sent on to another host
+    try:
+        return _OPENER.open(request, timeout=timeout)
+    except _RedirectRefused as e:
+        raise ModelDownloadError(f"cannot download {where}: {e}") from None
     except urllib.error.HTTPError as e:
         hint = " (the mirror has no such file; files must be laid out as <base>/<model>/<file>)" if e.code == 404 else ""
         raise ModelDownloadError(f"cannot download {where}: HTTP {e.code} {e.reason}{hint}") from None
     except urllib.error.URLError as e:
         if isinstance(e.reason, (TimeoutError, socket.timeout)):
             raise ModelDownloadError(f"cannot download {where}: {host} did not answer within {timeout:g} s") from None
-        if urllib.parse.urlsplit(url).scheme == "file":
+        if parts.scheme == "file":
             raise ModelDownloadError(f"cannot download {where}: {e.reason}") from None
         raise ModelDownloadError(f"cannot download {where}: cannot reach {host} ({e.reason})") from None
     except TimeoutError:
         raise ModelDownloadError(f"cannot download {where}: {host} did not answer within {timeout:g} s") from None
     except (OSError, http.client.HTTPException, ValueError) as e:
         raise ModelDownloadError(f"cannot download {where}: {e}") from None
+
+
+def _announced_size(response: Any, where: str) -> int | None:
+    """The Content-Length the server sent, parsed strictly (ASCII digits: ``int()`` would take
+    "²" or "١٢" and fail or misread), or None without one."""
+    value = response.headers.get("Content-Length") if hasattr(response, "headers") else None
+    if value is None:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):
+        raise ModelDownloadError(f"cannot use {where}: the server sent an invalid Content-Length {value!r}")
+    return int(value)
+
+
+def _download(model: str, file: str, url: str, auth: str | None, dest: Path, want: dict[str, Any], timeout: float, advance: Callable[[int], None]) -> None:
+    """Stream one file to ``dest``, hashing as it arrives; raise :class:`ModelDownloadError` naming the
+    file and URL (credentials and query values hidden) on any failure."""
+    where = f"{model}/{file} from {_shown(url)}"
     expected = want["size"]
     digest, received = hashlib.sha256(), 0
-    with response, open(dest, "wb") as out:
-        announced = response.headers.get("Content-Length") if hasattr(response, "headers") else None
-        if announced is not None and announced.isdigit() and int(announced) != expected:
+    with _open(url, auth, where, timeout) as response, open(dest, "wb") as out:
+        announced = _announced_size(response, where)
+        if announced is not None and announced != expected:
             raise ModelDownloadError(f"cannot use {where}: the server has {announced} bytes, the manifest says {expected} (a different version of the file?)")
+        read = getattr(response, "read1", response.read)  # read1: whatever has arrived, so the rate is checked as it comes
+        window_start, window_bytes = time.monotonic(), 0
         try:
-            while chunk := response.read(CHUNK):
+            while chunk := read(min(CHUNK, expected + 1 - received)):  # one byte more than the manifest tells a longer file
                 received += len(chunk)
                 if received > expected:
-                    raise ModelDownloadError(f"cannot use {where}: more than the {expected} bytes the manifest says")
+                    raise ModelDownloadError(
+                        f"cannot use {where}: the server sends more than the {expected} bytes the manifest says (a different version of the file?)"
+                    )
                 digest.update(chunk)
                 out.write(chunk)
                 advance(len(chunk))
+                window_bytes += len(chunk)
+                elapsed = time.monotonic() - window_start
+                if elapsed >= timeout:
+                    if window_bytes < MIN_BYTES_PER_SECOND * elapsed:
+                        raise ModelDownloadError(
+                            f"download of {where} is too slow: {window_bytes} bytes in {elapsed:.0f} s (under {MIN_BYTES_PER_SECOND} bytes/s) after {received} of {expected} bytes"
+                        )
+                    window_start, window_bytes = time.monotonic(), 0
+        except ModelDownloadError:
+            raise
         except TimeoutError:
             raise ModelDownloadError(f"download of {where} stalled: no data for {timeout:g} s after {received} of {expected} bytes") from None
         except http.client.IncompleteRead:
@@ -436,12 +629,14 @@ def fetch(
     """Download every model in the manifest from ``<base_url>/<model>/<file>`` into ``to`` and return
     ``to``.
 
-    ``base_url`` defaults to ``$PRESSLENS_MODELS_URL`` (http, https or file URLs); ``to`` to the user
-    cache, where :class:`~presslens.Pipeline` looks last. Each file is streamed to a hidden
+    ``base_url`` defaults to ``$PRESSLENS_MODELS_URL`` (http, https or file URLs; a user name and
+    password in it are sent as HTTP Basic authentication, a query such as ``?token=...`` is kept after
+    each file's path, and messages hide both); ``to`` to the user cache, where :class:`~presslens.Pipeline` looks last. Each file is streamed to a hidden
     temporary folder and sha256-checked; a model is moved into place only when all its files verify,
     so a failed or interrupted download never leaves a folder that loads. A model already present and
     verified is skipped unless ``force``. ``timeout``: seconds to wait for a connection or for more
-    data. ``progress``: a tqdm bar (default: when stderr is a terminal and tqdm is installed).
+    data; a file arriving slower than 1 KB/s over any ``timeout`` seconds is given up too. Redirects
+    are followed to http and https only. ``progress``: a tqdm bar (default: when stderr is a terminal and tqdm is installed).
     Errors: :class:`ModelDownloadError` naming the file and URL.
     """
     base = _base_url(base_url)
@@ -462,8 +657,8 @@ def fetch(
         started = time.perf_counter()
         try:
             for file, want in files.items():
-                url = f"{base}/{urllib.parse.quote(name)}/{urllib.parse.quote(file)}"
-                _download(name, file, url, partial / file, want, timeout, bar.update if bar is not None else lambda _n: None)
+                url, auth = _file_url(base, name, file)
+                _download(name, file, url, auth, partial / file, want, timeout, bar.update if bar is not None else lambda _n: None)
             if final.exists():
                 # Swap, so a working folder is replaced only by a verified one.
                 old = Path(tempfile.mkdtemp(prefix=f".{name}.old-", dir=target))

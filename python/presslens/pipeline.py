@@ -4,22 +4,24 @@ from __future__ import annotations
 
 import operator
 import os
-from collections.abc import Hashable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, Union, overload
+from typing import Any, TypeVar, Union, overload
 
 import numpy as np
 
 from . import _native
-from ._inputs import Errors, bounded_int, check_actor_texts, check_ids, limit, require_text, screen, text_list
+from ._inputs import Errors, as_float, bounded_int, check_actor_texts, check_ids, items, limit, require_text, screen, text_list
 from ._runtime import find_ort_library
 from .analysis import ActorsArg, Analysis, CorpusAnalysis, empty_analysis, normalise_actors
 from .exceptions import InputError
-from .models import locate, search_roots
+from .models import locate, search_roots, verify_at_load
 from .summary import CorpusSummary, Summary
 from .text import Document, segment
 
 PathLike = Union[str, "os.PathLike[str]"]
+T = TypeVar("T")
 
 DEFAULT_EMBEDDING_MODEL: str = _native.DEFAULT_EMBEDDING_MODEL
 # The target-sentiment cross-encoder that scores stance by default (one encoder pass per mention);
@@ -106,6 +108,7 @@ class Pipeline:
         ort_dylib = str(find_ort_library())
         models_dir = self._config["models"]
         search_roots()  # tells the core where an installed presslens-models package is
+        sources = None
         if precision == "int8":
             from .quantize import int8_models
 
@@ -123,6 +126,10 @@ class Pipeline:
             stance_model=stance_model,
             ort_dylib=ort_dylib,
         )
+        # After loading, so that a file the core cannot use gets the core's more precise error; a
+        # file that loads but is not the manifest's (damaged in place) is refused here.
+        loaded = zip((embedding_model, stance_model), sources or self.model_dirs)
+        verify_at_load((name, folder) for name, folder in loaded if name is not None and folder is not None)
         self.precision = precision
 
     # Pickling ships the configuration, never the sessions: each process loads its own models.
@@ -195,8 +202,8 @@ class Pipeline:
         position still gets its row.
         """
         if isinstance(texts, str):
-            return self._inner.embed([texts])[0]
-        return self._inner.embed(text_list(texts, "texts"))
+            return _interruptible(self._inner.embed, [texts])[0]
+        return _interruptible(self._inner.embed, text_list(texts, "texts"))
 
     def target_sentiment(self, mentions: Sequence[str], sentences: Sequence[str], spans: Sequence[tuple[int, int]] | None = None) -> np.ndarray:
         """How each sentence portrays its target: probabilities ``(n, 3)``.
@@ -213,7 +220,7 @@ class Pipeline:
         if len(mentions) != len(sentences):
             raise InputError(f"got {len(mentions)} mentions but {len(sentences)} sentences; pass one mention per sentence.")
         if spans is None:
-            return self._inner.target_sentiment(mentions, sentences)
+            return _interruptible(self._inner.target_sentiment, mentions, sentences)
         if isinstance(spans, (str, bytes, dict)):
             raise InputError(f"spans must be a sequence of (start, end) pairs, got {type(spans).__name__}.")
         pairs = list(spans)
@@ -223,7 +230,7 @@ class Pipeline:
             checked = [(operator.index(start), operator.index(end)) for start, end in pairs]
         except (TypeError, ValueError) as e:
             raise InputError(f"each span must be a pair of integers (start, end): {e}") from None
-        return self._inner.span_sentiment(sentences, checked)
+        return _interruptible(self._inner.span_sentiment, sentences, checked)
 
     def analyze(self, text: str, actors: ActorsArg = None, *, max_sentences: int = 3, doc_id: Hashable = 0) -> Analysis:
         """Summary, actors and per-actor stance of one article.
@@ -311,13 +318,13 @@ class Pipeline:
 
     def _chunked(self, texts: list[str], ids: list[Hashable], chunk_size: int, show_progress: bool, what: str, work):
         """Run ``work(texts, ids)`` over chunks; yield (input position, result) in input order,
-        updating a progress bar. Ctrl-C lands between chunks."""
+        updating a progress bar. Ctrl-C stops the loop at once (see :func:`_interruptible`)."""
         bounded_int(chunk_size, "chunk_size", 1, limit("chunk_size"))
         bar = _progress(len(texts), show_progress, what)
         try:
             for begin in range(0, len(texts), chunk_size):
                 chunk = texts[begin : begin + chunk_size]
-                for offset, result in enumerate(work(chunk, ids[begin : begin + chunk_size])):
+                for offset, result in enumerate(_interruptible(work, chunk, ids[begin : begin + chunk_size])):
                     yield begin + offset, result
                 if bar is not None:
                     bar.update(len(chunk))
@@ -333,7 +340,7 @@ class Pipeline:
         ``sources``. Each sentence is attributed to its article by ``ids`` (default: positions).
         """
         texts = text_list(texts, "texts")
-        return self._inner.summarize_corpus(texts, _ids(ids, len(texts)), _count(max_sentences, "max_sentences"))
+        return _interruptible(self._inner.summarize_corpus, texts, _ids(ids, len(texts)), _count(max_sentences, "max_sentences"))
 
 
 def _usable_device(device: str, ort_dylib: str) -> str:
@@ -366,10 +373,32 @@ def _usable_device(device: str, ort_dylib: str) -> str:
     return "cpu"
 
 
+def _interruptible(call: Callable[..., T], *args: Any) -> T:
+    """``call(*args)``, a native call that releases the GIL, run on a helper thread while this one
+    waits: Python delivers Ctrl-C only between bytecodes of the main thread, so a call made here
+    would hold it back until it returned (minutes for a long batch). Interrupted, the call goes on
+    to its end in the background (it cannot be stopped half way) and its result is dropped; the
+    Pipeline stays usable."""
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = call(*args)
+        except BaseException as e:  # handed to the caller's thread
+            outcome["error"] = e
+
+    worker = threading.Thread(target=run, name="presslens-call")
+    worker.start()
+    worker.join()  # Ctrl-C interrupts this wait
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:
     """The caller's ids as a list (the core checks there is one per text), else positions; each must
-    be hashable, since ids key the corpus tables."""
-    return check_ids(list(range(n)) if ids is None else list(ids))
+    be hashable, since ids key the corpus tables. A str or a mapping is refused, as for texts."""
+    return check_ids(list(range(n)) if ids is None else items(ids, "ids", of="ids"))
 
 
 def _count(value: object, name: str) -> int:
@@ -387,9 +416,10 @@ def _optional_count(value: object, name: str) -> int | None:
 def _ratio(value: object) -> float | None:
     if value is None:
         return None
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    number = as_float(value)
+    if number is None:
         raise InputError(f"ratio must be a number in (0, 1], got {value!r}.")
-    return float(value)
+    return number
 
 
 def _progress(total: int, enabled: bool, what: str):

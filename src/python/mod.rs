@@ -316,6 +316,8 @@ fn constants(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ORT_DYLIB_ENV_VARS", crate::DYLIB_ENV_VARS.to_vec())?;
     m.add("DEFAULT_MAX_ARTICLE_SENTENCES", crate::DEFAULT_MAX_ARTICLE_SENTENCES)?;
     m.add("MAX_CORPUS_SENTENCES", crate::MAX_CORPUS_SENTENCES)?;
+    m.add("MAX_SENTENCE_BYTES", text::MAX_SENTENCE_BYTES)?;
+    m.add("SENTENCE_PIECE_BYTES", text::PIECE_BYTES)?;
     // The ranges of the numeric options (pipeline.rs), so that Python checks the same numbers
     // before pyo3 sees an int too large for a usize (which would be an OverflowError).
     let limits = pyo3::types::PyDict::new(m.py());

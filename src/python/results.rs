@@ -2,23 +2,49 @@
 //! with public attributes, built here from the core's structs. Offsets are code points (Python
 //! `str` indices); article ids are whatever Python object the caller passed.
 //!
-//! Every class comes from one macro, so each gets the same keyword constructor, `__reduce__`
+//! Every class comes from one macro, so each gets the same keyword constructor (which checks the
+//! items of list fields and that offsets do not run backwards, so a hand-built result fails where
+//! it is built, not later with an AttributeError), `__reduce__`
 //! (results pickle: Dask and multiprocessing send them between processes), value equality and a
 //! dataclass-style `__repr__`. What is Python's stays in Python and is called from here: the pandas
 //! frames (`presslens.analysis`).
 
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
 
-/// `name { field: Type [= default], ... } [methods { ... }]`: a frozen pyclass in module
-/// `presslens` whose attributes are the fields, in constructor order.
+/// Every item of `items` (a list or tuple field of `class`) must be a `T`.
+fn check_items<T: pyo3::PyTypeInfo>(items: &Bound<'_, PyAny>, class: &str, field: &str) -> PyResult<()> {
+    for (i, item) in items.try_iter()?.enumerate() {
+        let item = item?;
+        if !item.is_instance_of::<T>() {
+            let article = if T::NAME.starts_with(['A', 'E', 'I', 'O', 'U']) { "an" } else { "a" };
+            return Err(PyTypeError::new_err(format!("{class}.{field}[{i}] must be {article} {}, got {}", T::NAME, item.get_type().name()?)));
+        }
+    }
+    Ok(())
+}
+
+/// Offsets into a text run forwards: `start <= end`.
+fn check_offsets(class: &str, start: usize, end: usize) -> PyResult<()> {
+    if start > end {
+        return Err(PyValueError::new_err(format!("{class}: start {start} is after end {end}")));
+    }
+    Ok(())
+}
+
+/// `name { field: Type [of Item] [= default], ... } [check(this) { ... }] [methods { ... }]`: a
+/// frozen pyclass in module `presslens` whose attributes are the fields, in constructor order. `of
+/// Item`: each element of that list or tuple field must be an `Item`; `check`: a test of the whole
+/// value that the constructor runs.
 macro_rules! result_class {
     (
         $(#[$meta:meta])*
         $rust:ident as $name:literal {
-            $( $(#[$fmeta:meta])* $field:ident : $ty:ty $(= $default:expr)? ),* $(,)?
+            $( $(#[$fmeta:meta])* $field:ident : $ty:ty $([of $item:ty])? $(= $default:expr)? ),* $(,)?
         }
+        $( check($this:ident) $check:block )?
         $( methods { $($methods:tt)* } )?
     ) => {
         $(#[$meta])*
@@ -33,8 +59,12 @@ macro_rules! result_class {
             #[new]
             #[pyo3(signature = ($($field $(= $default)?),*))]
             #[allow(clippy::too_many_arguments)]
-            fn __new__($($field: $ty),*) -> Self {
-                Self { $($field),* }
+            fn __new__(py: Python<'_>, $($field: $ty),*) -> PyResult<Self> {
+                $( $( check_items::<$item>($field.bind(py).as_any(), $name, stringify!($field))?; )? )*
+                let value = Self { $($field),* };
+                $( let $this = &value; $check?; )?
+                let _ = py;
+                Ok(value)
             }
 
             fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyType>, Bound<'py, PyTuple>)> {
@@ -96,6 +126,7 @@ result_class! {
         /// ``body`` (running text), ``headline`` (a line without closing punctuation) or ``bullet``.
         kind: String,
     }
+    check(this) { check_offsets("Sentence", this.start, this.end) }
 }
 
 result_class! {
@@ -105,15 +136,16 @@ result_class! {
         end: usize,
         reason: String,
     }
+    check(this) { check_offsets("RemovedSpan", this.start, this.end) }
 }
 
 result_class! {
     /// A cleaned and segmented text.
     Document as "Document" {
         text: String,
-        sentences: Py<PyList>,
+        sentences: Py<PyList> [of Sentence],
         /// What cleaning left out, and why.
-        removed: Py<PyList>,
+        removed: Py<PyList> [of RemovedSpan],
     }
     methods {
         fn __len__(&self, py: Python<'_>) -> usize {
@@ -137,12 +169,13 @@ result_class! {
         /// graph plus lead prior.
         score: f32,
     }
+    check(this) { check_offsets("SummarySentence", this.start, this.end) }
 }
 
 result_class! {
     /// An extractive summary of one article, sentences in document order.
     Summary as "Summary" {
-        sentences: Py<PyList>,
+        sentences: Py<PyList> [of SummarySentence],
         /// The article's id (its position unless ids were given).
         doc_id: Option<Py<PyAny>> = None,
         /// The article was longer than ``Pipeline(max_article_sentences=...)``: only its start was read.
@@ -181,14 +214,15 @@ result_class! {
         sources: Py<PyTuple>,
         /// For each source, the sentence of that article that reports it (a `Sentence`, offsets
         /// into that article's text).
-        source_sentences: Py<PyTuple>,
+        source_sentences: Py<PyTuple> [of Sentence],
     }
+    check(this) { check_offsets("CorpusSentence", this.start, this.end) }
 }
 
 result_class! {
     /// A summary across articles, most central sentence first, each attributed to its article.
     CorpusSummary as "CorpusSummary" {
-        sentences: Py<PyList>,
+        sentences: Py<PyList> [of CorpusSentence],
     }
     methods {
         /// One bullet per sentence: ``- text [doc_id; also in other ids]``.
@@ -239,6 +273,7 @@ result_class! {
         confidence: f32,
         doc_id: Option<Py<PyAny>> = None,
     }
+    check(this) { check_offsets("MentionStance", this.start, this.end) }
 }
 
 result_class! {
@@ -249,11 +284,11 @@ result_class! {
         kind: String,
         score: f32,
         label: String,
-        mentions: Py<PyTuple>,
+        mentions: Py<PyTuple> [of MentionStance],
         /// The most positive mentions, one per sentence, strongest first.
-        positive_evidence: Py<PyTuple>,
+        positive_evidence: Py<PyTuple> [of MentionStance],
         /// The most negative mentions, one per sentence, strongest first.
-        negative_evidence: Py<PyTuple>,
+        negative_evidence: Py<PyTuple> [of MentionStance],
         /// The sentence that best justifies the label (strongest in its direction; for neutral, the
         /// mention read most confidently as neutral).
         evidence: Option<Py<MentionStance>> = None,
@@ -290,10 +325,10 @@ result_class! {
     /// Everything presslens reads out of one article.
     Analysis as "Analysis" {
         doc_id: Option<Py<PyAny>>,
-        sentences: Py<PyTuple>,
+        sentences: Py<PyTuple> [of Sentence],
         summary: Py<Summary>,
         /// Actors with at least one mention, most mentioned first.
-        actors: Py<PyTuple>,
+        actors: Py<PyTuple> [of ActorStance],
         /// The article was longer than ``Pipeline(max_article_sentences=...)``: only its start was read.
         truncated: bool = false,
         /// Why this row could not be analysed (``errors="mark"``); None when it was.
@@ -337,9 +372,9 @@ result_class! {
         score: f32,
         label: String,
         mentions: usize,
-        articles: Py<PyTuple>,
-        positive_evidence: Py<PyTuple>,
-        negative_evidence: Py<PyTuple>,
+        articles: Py<PyTuple> [of ArticleStance],
+        positive_evidence: Py<PyTuple> [of MentionStance],
+        negative_evidence: Py<PyTuple> [of MentionStance],
         /// The sentence that best justifies the label, from any article.
         evidence: Option<Py<MentionStance>> = None,
         /// Mentions that read positive on their own (score above ``POSITIVE_ABOVE``).
@@ -352,9 +387,9 @@ result_class! {
 result_class! {
     /// Per-article analyses (indexable, iterable, in input order) and the corpus actor table.
     CorpusAnalysis as "CorpusAnalysis" {
-        articles: Py<PyTuple>,
+        articles: Py<PyTuple> [of Analysis],
         /// Actors merged across articles, most mentioned first.
-        actors: Py<PyTuple>,
+        actors: Py<PyTuple> [of CorpusActor],
     }
     methods {
         fn __len__(&self, py: Python<'_>) -> usize {

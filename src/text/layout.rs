@@ -32,12 +32,14 @@ const MAX_HEADLINE_WORDS: usize = 30;
 /// A line ending mid-sentence that is at least this long is taken to be hard-wrapped prose.
 const MIN_WRAPPED_LINE_BYTES: usize = 40;
 
-pub fn lay_out(text: &str) -> Layout {
+/// `lower_case`: the article is lower-case prose (`sentences::is_lower_case_prose`), where the case
+/// of a line's first or last word says nothing about whether it runs on.
+pub fn lay_out(text: &str, lower_case: bool) -> Layout {
     let mut layout = Layout::default();
     let mut paragraph: Vec<Line> = Vec::new();
     let mut paragraph_index = 0;
     let mut flush = |paragraph: &mut Vec<Line>, layout: &mut Layout| {
-        push_blocks(text, paragraph, &mut paragraph_index, &mut layout.blocks);
+        push_blocks(text, paragraph, &mut paragraph_index, &mut layout.blocks, lower_case);
         paragraph.clear();
     };
     for (line_start, line_end) in line_ranges(text) {
@@ -135,24 +137,25 @@ pub fn ends_with_terminal(line: &str) -> bool {
 
 /// Whether `next` continues the sentence of `prev` (a hard-wrapped line) rather than starting anew.
 /// News text puts one paragraph, heading or list item on a line, so a line break is a boundary
-/// unless the text plainly runs on across it.
-fn continues(prev: &str, next: &str) -> bool {
-    if next.chars().next().is_some_and(char::is_lowercase) {
+/// unless the text plainly runs on across it. In lower-case prose only a soft end (a comma...)
+/// says so: every line there starts and ends with a lower-case word, headings too.
+fn continues(prev: &str, next: &str, lower_case: bool) -> bool {
+    if !lower_case && next.chars().next().is_some_and(char::is_lowercase) {
         return true;
     }
     if ends_with_terminal(prev) {
         return false;
     }
-    let last_word_lower = prev.split_whitespace().last().and_then(|w| w.chars().next()).is_some_and(char::is_lowercase);
+    let last_word_lower = !lower_case && prev.split_whitespace().last().and_then(|w| w.chars().next()).is_some_and(char::is_lowercase);
     let soft_end = prev.ends_with([',', ';', '(', '-']);
     (last_word_lower || soft_end) && prev.len() >= MIN_WRAPPED_LINE_BYTES
 }
 
 /// Group a paragraph's lines into blocks (each its own paragraph number) and append them.
-fn push_blocks(text: &str, lines: &[Line], paragraph: &mut usize, blocks: &mut Vec<Block>) {
+fn push_blocks(text: &str, lines: &[Line], paragraph: &mut usize, blocks: &mut Vec<Block>, lower_case: bool) {
     let mut groups: Vec<(usize, usize, bool, usize)> = Vec::new(); // start, end, bullet, line count
     for (i, line) in lines.iter().enumerate() {
-        let joins = i > 0 && !line.bullet && continues(&text[lines[i - 1].start..lines[i - 1].end], &text[line.start..line.end]);
+        let joins = i > 0 && !line.bullet && continues(&text[lines[i - 1].start..lines[i - 1].end], &text[line.start..line.end], lower_case);
         match groups.last_mut() {
             Some(group) if joins => {
                 group.1 = line.end;
