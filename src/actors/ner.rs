@@ -155,10 +155,7 @@ impl NerHead {
 
     /// Parse weights written by `train/ner/train.py` (safetensors, F32), checking every shape.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut st = SafeTensors::parse(bytes, WHAT)?;
-        if st.meta("format")? != FORMAT {
-            return Err(bad(format!("format `{}`, expected `{FORMAT}`", st.meta("format")?)));
-        }
+        let mut st = SafeTensors::parse_format(bytes, WHAT, FORMAT)?;
         if st.meta_list("tags")? != TAGS {
             return Err(bad("tag list differs from this build's"));
         }

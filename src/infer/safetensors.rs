@@ -22,6 +22,17 @@ impl SafeTensors {
         Error::InvalidInput(format!("{}: {reason}", self.what))
     }
 
+    /// Parse a file whose `format` metadata must be `format` (the recipe that wrote it and the Rust
+    /// module that reads it agree on it).
+    pub(crate) fn parse_format(bytes: &[u8], what: &'static str, format: &str) -> Result<Self> {
+        let st = Self::parse(bytes, what)?;
+        let found = st.meta("format")?;
+        if found != format {
+            return Err(st.bad(format!("format `{found}`, expected `{format}`")));
+        }
+        Ok(st)
+    }
+
     pub(crate) fn parse(bytes: &[u8], what: &'static str) -> Result<Self> {
         let bad = |reason: String| Error::InvalidInput(format!("{what}: {reason}"));
         let len_bytes: [u8; 8] = bytes.get(..8).and_then(|b| b.try_into().ok()).ok_or_else(|| bad("shorter than 8 bytes".into()))?;

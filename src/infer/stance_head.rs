@@ -133,10 +133,7 @@ impl StanceHead {
 
     /// Parse weights written by `train/stance/train.py`, checking every shape.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let mut st = SafeTensors::parse(bytes, WHAT)?;
-        if st.meta("format")? != FORMAT {
-            return Err(bad(format!("format `{}`, expected `{FORMAT}`", st.meta("format")?)));
-        }
+        let mut st = SafeTensors::parse_format(bytes, WHAT, FORMAT)?;
         let labels = st.meta_list("labels")?;
         let config: serde_json::Value = serde_json::from_str(st.meta("config")?).map_err(|e| bad(format!("metadata `config` is not JSON: {e}")))?;
         let number = |key: &str| {

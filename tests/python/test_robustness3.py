@@ -27,29 +27,12 @@ import pytest
 
 import presslens
 from presslens import models
+from subprocesses import cli, python
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMES = list(models.manifest()["models"])
 RELEASE = models.manifest()["release"]
 WHEEL = f"presslens_models-{RELEASE}-py3-none-any.whl"
-
-
-def cli(*args: str, cwd: Path = ROOT, **kwargs) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "presslens.cli", *args], capture_output=True, text=True, cwd=cwd, timeout=300, **kwargs)
-
-
-def python(code: str, timeout: float) -> subprocess.CompletedProcess[str]:
-    """Run ``code`` in a fresh interpreter; a hang becomes a failed test, not a stuck CI job."""
-    child = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(code)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT, start_new_session=True
-    )
-    try:
-        stdout, stderr = child.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)
-        child.communicate()
-        pytest.fail(f"did not finish in {timeout} s")
-    return subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
 
 
 def one_line_error(run: subprocess.CompletedProcess[str]) -> str:
