@@ -94,11 +94,14 @@ def _dump(corpus) -> list[dict]:
     return [{"n_sentences": len(a.sentences), "actors": [_dump_actor(a, x) for x in a.actors]} for a in corpus.articles]
 
 
-def run(models: str | None = None, threads: int = 1) -> dict:
-    """Everything the rule needs, from one presslens run: dev set discovered and given, seeds."""
+def run(models: str | None = None, threads: int = 1, stance_head: bool = False) -> dict:
+    """Everything the rule needs, from one presslens run: dev set discovered and given, seeds.
+    ``stance_head``: mentions scored by the stance head (``stance_model=None``), not the default
+    cross-encoder."""
     import presslens
 
-    pipeline = presslens.Pipeline(models or os.environ.get("PRESSLENS_MODELS"), threads=threads)
+    stance_model = None if stance_head else presslens.pipeline.CROSS_ENCODER_STANCE_MODEL
+    pipeline = presslens.Pipeline(models or os.environ.get("PRESSLENS_MODELS"), threads=threads, stance_model=stance_model)
     rows = load_dev()
     texts = [article_text(r["article"]) for r in rows]
     discovered = pipeline.analyze_many(texts, [r["article"] for r in rows])
@@ -123,11 +126,11 @@ def run(models: str | None = None, threads: int = 1) -> dict:
     }
 
 
-def cached(path: Path | None, models: str | None = None, threads: int = 1) -> dict:
+def cached(path: Path | None, models: str | None = None, threads: int = 1, stance_head: bool = False) -> dict:
     """`run()`, read from `path` if it exists, else computed and written there."""
     if path is not None and path.exists():
         return json.loads(path.read_text())
-    out = run(models, threads)
+    out = run(models, threads, stance_head)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(out))
@@ -137,8 +140,10 @@ def cached(path: Path | None, models: str | None = None, threads: int = 1) -> di
 if __name__ == "__main__":
     import sys
 
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/cache/stance/presslens_822e487.json")
-    data = cached(target)
+    # python collect.py [FILE] [--stance-head]
+    args = [a for a in sys.argv[1:] if a != "--stance-head"]
+    target = Path(args[0]) if args else Path("/work/cache/stance/presslens_822e487.json")
+    data = cached(target, stance_head="--stance-head" in sys.argv[1:])
     print(target, sum(len(a["actors"]) for a in data["discovered"]), "discovered actors")
 
 
