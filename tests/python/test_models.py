@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
-import http.server
 import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -23,48 +20,15 @@ import numpy as np
 import pytest
 
 import presslens
+from model_mirrors import NAMES, Quiet, mirror, serve
 from presslens import _native, models
 from presslens.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCES = ["Mr. Rubio met Maduro in Caracas on Tuesday.", "The central bank kept rates unchanged.", "Fine."]
-NAMES = list(models.manifest()["models"])
 
 
 # ---------------------------------------------------------------- a real HTTP server
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # keep pytest output clean
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path, handler: type[http.server.BaseHTTPRequestHandler] = _Quiet) -> Iterator[str]:
-    """Serve ``folder`` on 127.0.0.1 (an ephemeral port) from a thread; yields the base URL."""
-
-    class Handler(handler):  # type: ignore[valid-type, misc]
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
-def _mirror(models_dir: Path, target: Path) -> Path:
-    """A models folder of symlinks to the real files (cheap to make, then change one file)."""
-    for name in NAMES:
-        (target / name).mkdir(parents=True)
-        for file in (models_dir / name).iterdir():
-            (target / name / file.name).symlink_to(file)
-    return target
 
 
 def _nothing_loads(target: Path, name: str) -> None:
@@ -102,7 +66,7 @@ def test_manifest_command_regenerates_the_repository_file(models_dir: Path, tmp_
 
 
 def test_manifest_of_a_new_model_asks_for_its_descriptive_fields(models_dir: Path, tmp_path: Path, capsys):
-    folder = _mirror(models_dir, tmp_path / "m")
+    folder = mirror(models_dir, tmp_path / "m")
     (folder / "extra-model").mkdir()
     (folder / "extra-model" / "model.onnx").write_bytes(b"not really a model")
     assert main(["models", "manifest", str(folder)]) == 0
@@ -115,7 +79,7 @@ def test_manifest_of_a_new_model_asks_for_its_descriptive_fields(models_dir: Pat
 
 
 def test_verify_names_the_changed_file_and_exits_1(models_dir: Path, tmp_path: Path, capsys):
-    folder = _mirror(models_dir, tmp_path / "m")
+    folder = mirror(models_dir, tmp_path / "m")
     config = folder / "stance-minilm-l6" / "config.json"
     raw = bytearray(config.read_bytes())
     config.unlink()
@@ -137,7 +101,7 @@ def test_verify_names_the_changed_file_and_exits_1(models_dir: Path, tmp_path: P
 def package_on_path(models_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """An importable ``presslens_models`` package (what the wheel installs), models as symlinks."""
     site = tmp_path / "site"
-    package = _mirror(models_dir, site / models.PACKAGE)
+    package = mirror(models_dir, site / models.PACKAGE)
     (package / "__init__.py").write_text("")
     monkeypatch.syspath_prepend(str(site))
     yield package
@@ -199,14 +163,14 @@ def test_fetch_from_a_local_server_gives_the_same_embeddings(models_dir: Path, t
 
 
 def test_a_changed_byte_fails_naming_the_file_and_installs_nothing(models_dir: Path, tmp_path: Path):
-    mirror = _mirror(models_dir, tmp_path / "mirror")
-    onnx = mirror / "stance-minilm-l6" / "model.onnx"
+    damaged = mirror(models_dir, tmp_path / "mirror")
+    onnx = damaged / "stance-minilm-l6" / "model.onnx"
     raw = bytearray((models_dir / "stance-minilm-l6" / "model.onnx").read_bytes())
     raw[len(raw) // 2] ^= 0xFF
     onnx.unlink()
     onnx.write_bytes(bytes(raw))
     target = tmp_path / "fetched"
-    with serve(mirror) as base, pytest.raises(models.ModelDownloadError) as error:
+    with serve(damaged) as base, pytest.raises(models.ModelDownloadError) as error:
         models.fetch(base, target)
     message = str(error.value)
     assert f"checksum mismatch for stance-minilm-l6/model.onnx from {base}/stance-minilm-l6/model.onnx" in message
@@ -215,7 +179,7 @@ def test_a_changed_byte_fails_naming_the_file_and_installs_nothing(models_dir: P
     assert all(c.ok for c in models.verify(target, ["minilm-l6-v2"]))
 
 
-class _HangsUpHalfWay(_Quiet):
+class _HangsUpHalfWay(Quiet):
     """Announces the whole model.onnx, sends half of it, then drops the connection."""
 
     def do_GET(self) -> None:
@@ -243,7 +207,7 @@ def test_server_stopping_half_way_fails_and_installs_nothing(models_dir: Path, t
 
 
 def test_a_failed_refetch_keeps_the_working_folder(models_dir: Path, tmp_path: Path):
-    target = _mirror(models_dir, tmp_path / "target")
+    target = mirror(models_dir, tmp_path / "target")
     with serve(models_dir, _HangsUpHalfWay) as base, pytest.raises(models.ModelDownloadError):
         models.fetch(base, target, force=True)
     assert all(c.ok for c in models.verify(target))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import http.server
 import io
 import json
 import os
@@ -17,7 +16,6 @@ import textwrap
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
@@ -26,11 +24,11 @@ import pandas as pd
 import pytest
 
 import presslens
+from model_mirrors import Quiet, mirror, serve
 from presslens import models
 from subprocesses import cli, python
 
 ROOT = Path(__file__).resolve().parents[2]
-NAMES = list(models.manifest()["models"])
 RELEASE = models.manifest()["release"]
 WHEEL = f"presslens_models-{RELEASE}-py3-none-any.whl"
 
@@ -63,37 +61,6 @@ def in_thread(work, timeout: float):
 
 
 # ---------------------------------------------------------------- a local HTTP server (127.0.0.1 only)
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def serve(folder: Path, handler: type[http.server.BaseHTTPRequestHandler] = Quiet) -> Iterator[str]:
-    class Handler(handler):  # type: ignore[valid-type, misc]
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, directory=str(folder), **kwargs)  # type: ignore[arg-type]
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-def mirror(models_dir: Path, target: Path) -> Path:
-    """A models folder of symlinks to the real files."""
-    for name in NAMES:
-        (target / name).mkdir(parents=True)
-        for file in (models_dir / name).iterdir():
-            (target / name / file.name).symlink_to(file.resolve())
-    return target
 
 
 # ---------------------------------------------------------------- 1. package writes through a link
