@@ -29,6 +29,7 @@ pub use analysis::actor_stance::{
     aggregate_corpus, group_actors, ActorGroup, ActorRef, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE,
     NEGATIVE_BELOW, POSITIVE_ABOVE, PRIOR_SENTENCES,
 };
+pub use analysis::stories::{group as group_stories, rare_name_limit, StoryProfile, LEAD_SENTENCES, MERGE_AT, RARE_NAME_MIN_ARTICLES, RARE_NAME_SHARE};
 pub use analysis::summarize::{
     is_caption_remnant, select, summarize_document, Budget, BudgetWeights, CorpusWeights, Pick, Scorer, ShortBudgetModel, SummaryWeights,
 };

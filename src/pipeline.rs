@@ -10,6 +10,7 @@ use ndarray::Array2;
 use crate::actors::ner::{Entity, NerHead};
 use crate::actors::{self, ActorSpec, EntitySpan, Matcher, Mention};
 use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
+use crate::analysis::stories::{self, StoryProfile};
 use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
 use crate::error::{Error, Result};
 use crate::infer::embed::Embedder;
@@ -24,7 +25,8 @@ use rayon::prelude::*;
 /// Summaries and actors of an article read at most this many sentences (a long novel pasted into
 /// a news pipeline should cost seconds, not an hour); results say when they were cut.
 pub const DEFAULT_MAX_ARTICLE_SENTENCES: usize = 1000;
-/// A corpus summary compares every sentence with every other: past this it is refused.
+/// A corpus summary compares every sentence with every other: past this many sentences it is made
+/// story by story instead (`Pipeline::summarize_by_story`), and so is each story's past this many.
 pub const MAX_CORPUS_SENTENCES: usize = 5000;
 
 // The ranges of the numeric options, in one place (the Python package reads them through
@@ -311,6 +313,8 @@ pub struct ArticleAnalysis {
     pub actors: Vec<ActorStance>,
     /// Only the first `max_article_sentences` sentences were read.
     pub truncated: bool,
+    /// What story grouping needs of the article ([`Pipeline::analyze_for_stories`] only).
+    pub story_profile: Option<StoryProfile>,
 }
 
 /// One article's summary.
@@ -614,10 +618,8 @@ impl Pipeline {
         let docs: Vec<Document> = self.engine()?.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
         let sentences: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
         if sentences.len() > MAX_CORPUS_SENTENCES {
-            return Err(Error::InvalidInput(format!(
-                "a corpus summary compares every sentence with every other; these articles have {} sentences (limit {MAX_CORPUS_SENTENCES}): pass the articles of one story, or cluster them first",
-                sentences.len()
-            )));
+            drop(sentences);
+            return self.summarize_by_story(texts, docs, max_sentences);
         }
         let doc_of: Vec<usize> = docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect();
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
@@ -626,10 +628,67 @@ impl Pipeline {
         Ok((docs, doc_of, picks))
     }
 
+    /// A corpus too large to compare every sentence with every other, summarised story by story:
+    /// the articles are grouped into stories, and the summary takes the best sentence of each story
+    /// across its articles, largest story first. Memory grows with the articles, not their square.
+    fn summarize_by_story<S: AsRef<str> + Sync>(
+        &self,
+        texts: &[S],
+        docs: Vec<Document>,
+        max_sentences: usize,
+    ) -> Result<(Vec<Document>, Vec<usize>, Vec<Pick>)> {
+        let (analyses, story_of) = self.stories(texts, Budget::Sentences(0))?;
+        let mut first = Vec::with_capacity(docs.len());
+        let mut offset = 0;
+        for doc in &docs {
+            first.push(offset);
+            offset += doc.sentences.len();
+        }
+        let doc_of: Vec<usize> = docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect();
+        let mut members: Vec<Vec<usize>> = vec![Vec::new(); story_of.iter().max().map_or(0, |m| m + 1)];
+        for (article, &story) in story_of.iter().enumerate() {
+            members[story].push(article);
+        }
+        let mut picks = Vec::new();
+        for list in members.iter().take(max_sentences) {
+            let profiles: Vec<&StoryProfile> = list.iter().filter_map(|&a| analyses[a].story_profile.as_ref()).collect();
+            let (story_picks, located) = stories::summarize_story(&profiles, 1, MAX_CORPUS_SENTENCES, &SummaryWeights::default());
+            let global = |flat: usize| {
+                let (member, row) = located[flat];
+                first[list[member]] + row
+            };
+            picks.extend(story_picks.into_iter().map(|p| Pick {
+                sentence: global(p.sentence),
+                duplicates: p.duplicates.iter().map(|&d| global(d)).collect(),
+                ..p
+            }));
+        }
+        Ok((docs, doc_of, picks))
+    }
+
     /// Summaries, actors and per-actor stance for many articles. With `actors = None` each
     /// article's actors are discovered in that article alone (so a result never depends on the
     /// other articles in the batch); otherwise the given actors are looked for everywhere.
     pub fn analyze_many<S: AsRef<str> + Sync>(&self, texts: &[S], actors: Option<&[ActorSpec]>, budget: Budget) -> Result<Vec<ArticleAnalysis>> {
+        self.analyze(texts, actors, budget, false)
+    }
+
+    /// [`Pipeline::analyze_many`], each result with its [`StoryProfile`] (from the same encoder
+    /// pass): the input of [`stories::group`].
+    pub fn analyze_for_stories<S: AsRef<str> + Sync>(&self, texts: &[S], actors: Option<&[ActorSpec]>, budget: Budget) -> Result<Vec<ArticleAnalysis>> {
+        self.analyze(texts, actors, budget, true)
+    }
+
+    /// Articles grouped into stories: each article's analysis and the story it belongs to (0 is the
+    /// largest story). The Python binding runs the same steps chunk by chunk, for progress bars.
+    pub fn stories<S: AsRef<str> + Sync>(&self, texts: &[S], budget: Budget) -> Result<(Vec<ArticleAnalysis>, Vec<usize>)> {
+        let analyses = self.analyze_for_stories(texts, None, budget)?;
+        let profiles: Vec<&StoryProfile> = analyses.iter().filter_map(|a| a.story_profile.as_ref()).collect();
+        let story = stories::group(&profiles);
+        Ok((analyses, story))
+    }
+
+    fn analyze<S: AsRef<str> + Sync>(&self, texts: &[S], actors: Option<&[ActorSpec]>, budget: Budget, profiles: bool) -> Result<Vec<ArticleAnalysis>> {
         let budget = check_budget(budget)?;
         let docs = self.segment_all(texts)?;
         let sentences = self.read_sentences(&docs);
@@ -705,12 +764,17 @@ impl Pipeline {
         };
         let mut row = 0;
         let mut out = Vec::with_capacity(summarized.len());
-        for (article, (specs, mentions)) in summarized.into_iter().zip(found) {
+        for ((article, (specs, mentions)), &first) in summarized.into_iter().zip(found).zip(&first_sentence) {
             let n = mentions.len();
             let rows = probabilities.slice(ndarray::s![row..row + n, ..]);
             row += n;
             let actors = actor_stance::aggregate(&specs, mentions, rows, self.stance_labels);
-            out.push(ArticleAnalysis { document: article.document, summary: article.picks, actors, truncated: article.truncated });
+            let story_profile = profiles.then(|| {
+                let read = article.document.sentences.len().min(cap);
+                let names: Vec<(String, usize)> = actors.iter().map(|a| (a.name.clone(), a.mentions.len())).collect();
+                StoryProfile::new(article.document.sentences[..read].to_vec(), embeddings.slice(ndarray::s![first..first + read, ..]).to_owned(), &names)
+            });
+            out.push(ArticleAnalysis { document: article.document, summary: article.picks, actors, truncated: article.truncated, story_profile });
         }
         Ok(out)
     }

@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from . import _native
-from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
+from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance, Stories, Story
 from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
 from .frames import Frames, analyze_frame
 from .pipeline import Pipeline
@@ -25,8 +25,9 @@ from .text import MAX_SENTENCE_BYTES, Document, RemovedSpan, Sentence, segment
 
 __version__: str = _native.__version__
 
-# A corpus analysis is a read-only sequence of article analyses.
+# A corpus analysis is a read-only sequence of article analyses; stories, of stories.
 _Sequence.register(CorpusAnalysis)
+_Sequence.register(Stories)
 
 try:  # A stale build next to newer Python sources gives confusing errors; say so at import.
     if _version("presslens") != __version__:
@@ -54,6 +55,8 @@ __all__ = [
     "RemovedSpan",
     "RuntimeLibraryError",
     "Sentence",
+    "Stories",
+    "Story",
     "Summary",
     "SummarySentence",
     "__version__",

@@ -23,7 +23,7 @@ from collections.abc import Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _native
-from ._native import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance
+from ._native import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance, Stories, Story
 from .exceptions import InputError
 
 if TYPE_CHECKING:  # pandas is optional
@@ -45,6 +45,8 @@ __all__ = [
     "CorpusActor",
     "CorpusAnalysis",
     "MentionStance",
+    "Stories",
+    "Story",
 ]
 
 ACTOR_COLUMNS = [
@@ -85,13 +87,55 @@ def corpus_mentions_frame(corpus: CorpusAnalysis) -> pd.DataFrame:
     return _with_corpus_names(_frame([row for a in corpus.articles for row in mention_rows(a)], MENTION_COLUMNS), corpus)
 
 
+STORY_ARTICLE_COLUMNS = ["doc_id", "story", "story_name", "story_size", "headline", "summary", "error"]
+STORY_COLUMNS = ["story", "name", "articles", "doc_ids", "summary", "top_actors"]
+
+
+def stories_articles_frame(stories: Stories) -> pd.DataFrame:
+    rows = []
+    for article, story_id in zip(stories.articles, stories.story_ids):
+        story = stories.stories[story_id]
+        rows.append(
+            {
+                "doc_id": article.doc_id,
+                "story": story_id,
+                "story_name": story.name,
+                "story_size": len(story),
+                "headline": article.sentences[0].text if article.sentences else None,
+                "summary": str(article.summary),
+                "error": article.error,
+            }
+        )
+    return _frame(rows, STORY_ARTICLE_COLUMNS)
+
+
+def stories_frame(stories: Stories) -> pd.DataFrame:
+    return _frame(story_rows(stories), STORY_COLUMNS)
+
+
+def story_rows(stories: Stories, top: int = 5) -> list[dict[str, Any]]:
+    """One row per story; ``top_actors``: its ``top`` most mentioned actors as "name (label)"."""
+    return [
+        {
+            "story": s.id,
+            "name": s.name,
+            "articles": len(s),
+            "doc_ids": list(s.doc_ids),
+            "summary": " ".join(" ".join(x.text.split()) for x in s.summary.sentences),
+            "top_actors": [f"{a.name} ({a.label})" for a in s.actors[:top]],
+        }
+        for s in stories.stories
+    ]
+
+
 def _with_corpus_names(frame: pd.DataFrame, corpus: CorpusAnalysis) -> pd.DataFrame:
     names = corpus.corpus_names()
     frame.insert(2, "corpus_actor", [names.get((d, a), a) for d, a in zip(frame["doc_id"], frame["actor"])])
     return frame
 
 
-def corpus_actor_rows(corpus: CorpusAnalysis, per_article: bool = False) -> list[dict[str, Any]]:
+def corpus_actor_rows(corpus: CorpusAnalysis | Story, per_article: bool = False) -> list[dict[str, Any]]:
+    """One row per actor of a corpus (or of one story)."""
     rows = []
     for a in corpus.actors:
         best = a.evidence

@@ -5,6 +5,7 @@
     presslens stance articles.csv --text-column body --id-column url --format csv -o stance.csv
     presslens stance seeds/ --actors actors.json  # {"United States": ["US", "Washington"], ...}
     presslens sentences seeds/                    # each article's sentences with their offsets
+    presslens stories articles.jsonl              # articles grouped into stories, each summarised
 
 Inputs: text files, folders of ``*.txt`` files, JSONL files (one object per line) and CSV files
 with a text column. Rows whose text is missing or empty stay in the output, flagged. Errors in the
@@ -307,7 +308,6 @@ def cmd_sentences(args: argparse.Namespace, out: IO[str]) -> None:
 
 def cmd_summarize(args: argparse.Namespace, out: IO[str]) -> None:
     from ._inputs import bounded_int, limit
-    from .exceptions import InputError
     from .frames import text_status
 
     bounded_int(args.corpus_sentences, "--corpus-sentences", 0, limit("max_sentences"))
@@ -317,14 +317,8 @@ def cmd_summarize(args: argparse.Namespace, out: IO[str]) -> None:
     pipeline = _pipeline(args)
     summaries = pipeline.summarize_many(texts, max_sentences=args.sentences, show_progress=sys.stderr.isatty())
     good = [(i, t) for i, t, s in zip(ids, texts, statuses) if s == "ok"]
-    corpus = None
-    if len(good) > 1:
-        try:
-            corpus = pipeline.summarize_corpus([t for _, t in good], [i for i, _ in good], max_sentences=args.corpus_sentences)
-        except InputError as e:
-            # The inputs and options were checked above, so this is the corpus size limit: the
-            # per-article summaries are still worth writing.
-            warn(f"no summary across articles: {e}")
+    # Past Pipeline's corpus limit this is made story by story (best sentence of each largest story).
+    corpus = pipeline.summarize_corpus([t for _, t in good], [i for i, _ in good], max_sentences=args.corpus_sentences) if len(good) > 1 else None
     rows: list[dict[str, Any]] = [
         {"doc_id": i, "status": s, "summary": str(summary), "sentences": [x.to_dict() for x in summary.sentences]}
         for i, s, summary in zip(ids, statuses, summaries)
@@ -415,6 +409,58 @@ def cmd_analyze(args: argparse.Namespace, out: IO[str]) -> None:
             out.write("\n")
     else:
         write_rows(out, articles, "csv", ARTICLE_COLUMNS)
+
+
+STORY_MD = ["story", "name", "articles", "top_actors"]
+
+
+def cmd_stories(args: argparse.Namespace, out: IO[str]) -> None:
+    from ._inputs import bounded_int, limit
+    from .analysis import corpus_actor_rows, story_rows
+    from .frames import text_status
+
+    bounded_int(args.sentences, "--sentences", 0, limit("max_sentences"))
+    ids, values = _load(args)
+    if len(set(map(str, ids))) != len(ids):
+        raise UsageError("article ids are not unique; pass --id-column with a unique column")
+    statuses = [text_status(v) for v in values]
+    texts = [v if isinstance(v, str) and s in ("ok", "empty") else "" for v, s in zip(values, statuses)]
+    result = _pipeline(args).stories(texts, ids, max_sentences=args.sentences, show_progress=sys.stderr.isatty())
+    rows = story_rows(result)
+    status_of = dict(zip(map(str, ids), statuses))
+    if args.format == "md":
+        multi = [r for r in rows if r["articles"] > 1]
+        out.write(f"{len(rows)} stories in {len(ids)} articles ({len(multi)} of two or more).\n\n")
+        for story, row in zip(result.stories, rows):
+            if row["articles"] < 2 and not args.all:
+                continue
+            out.write(f"## Story {row['story']}: {row['name']} ({row['articles']} articles)\n\n")
+            out.write(
+                "Articles: " + ", ".join(f"{d}" + ("" if status_of.get(str(d)) == "ok" else f" ({status_of.get(str(d))})") for d in row["doc_ids"]) + "\n\n"
+            )
+            out.write("".join(f"- {_one_line(x.text)} [{x.doc_id}]\n" for x in story.summary.sentences) + "\n")
+            if story.actors:
+                out.write(_md_table(corpus_actor_rows(story)[:10], CORPUS_MD) + "\n")
+        if not args.all and len(multi) < len(rows):
+            out.write(f"_{len(rows) - len(multi)} stories of one article not shown (--all shows them)._\n")
+    elif args.format in ("json", "jsonl"):
+        full = [
+            {**row, "summary_sentences": [x.to_dict() for x in story.summary.sentences], "actors": corpus_actor_rows(story)}
+            for story, row in zip(result.stories, rows)
+        ]
+        if args.format == "jsonl":
+            write_rows(out, full, "jsonl", [])
+        else:
+            articles = [{"doc_id": d, "status": st, "story": sid} for d, st, sid in zip(ids, statuses, result.story_ids)]
+            json.dump({"stories": full, "articles": articles}, out, ensure_ascii=False, indent=2, default=str)
+            out.write("\n")
+    else:
+        write_rows(
+            out,
+            [{**r, "doc_ids": json.dumps(r["doc_ids"], default=str), "top_actors": "; ".join(r["top_actors"])} for r in rows],
+            "csv",
+            list(rows[0]) if rows else STORY_MD,
+        )
 
 
 def cmd_models_quantize(args: argparse.Namespace, out: IO[str]) -> None:
@@ -531,6 +577,12 @@ def build_parser() -> argparse.ArgumentParser:
     summarize.add_argument("--sentences", type=int, default=3, help="sentences per article summary (default 3)")
     summarize.add_argument("--corpus-sentences", type=int, default=5, help="sentences in the summary across articles (default 5)")
     summarize.set_defaults(run=cmd_summarize)
+
+    stories = commands.add_parser("stories", help="group articles into stories: a summary and an actor table per story")
+    _add_common(stories, ["md", "json", "jsonl", "csv"])
+    stories.add_argument("--sentences", type=int, default=5, help="sentences in each story's summary (default 5)")
+    stories.add_argument("--all", action="store_true", help="md: show the stories of one article too")
+    stories.set_defaults(run=cmd_stories)
 
     stance = commands.add_parser("stance", help="per-actor stance table with evidence")
     _add_common(stance, ["md", "json", "jsonl", "csv"])

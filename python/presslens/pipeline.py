@@ -14,7 +14,7 @@ import numpy as np
 from . import _native
 from ._inputs import Errors, as_float, bounded_int, check_actor_texts, check_ids, items, limit, require_text, screen, text_list
 from ._runtime import find_ort_library
-from .analysis import ActorsArg, Analysis, CorpusAnalysis, empty_analysis, normalise_actors
+from .analysis import ActorsArg, Analysis, CorpusAnalysis, Stories, empty_analysis, normalise_actors
 from .exceptions import InputError
 from .models import locate, search_roots, verify_at_load
 from .summary import CorpusSummary, Summary
@@ -274,6 +274,47 @@ class Pipeline:
                 articles.append(empty_analysis(ids[position], problem))
         return _native.corpus_analysis(articles)
 
+    def stories(
+        self,
+        texts: Iterable[str],
+        ids: Sequence[Hashable] | None = None,
+        dates: Sequence[object] | None = None,
+        *,
+        max_sentences: int = 5,
+        errors: Errors = "raise",
+        show_progress: bool = False,
+        chunk_size: int = 64,
+    ) -> Stories:
+        """Group articles into stories (same specific event chain, not same topic) and read each:
+        one summary across its articles and one actor table.
+
+        Every article is analysed as by :meth:`analyze_many` (its result is in
+        :attr:`Stories.articles`), and the same encoder pass gives what grouping needs: the
+        headline and lead embeddings, the actors and the rare names articles share. A story of one
+        article is normal. ``dates`` (anything :func:`pandas.to_datetime` reads, or datetimes; None
+        for unknown) order each story's articles; without them, input order. ``max_sentences`` is
+        the length of each story's summary. ``errors``, progress and Ctrl-C work as in
+        :meth:`summarize_many`; a marked row is a story of its own.
+        """
+        texts, problems = screen(texts, "texts", errors)
+        ids = _ids(ids, len(texts))
+        budget = _count(max_sentences, "max_sentences")
+        if dates is not None:
+            dates = _timestamps(items(dates, "dates"), len(problems))
+            dates = [d for d, problem in zip(dates, problems) if problem is None or errors == "mark"]
+        articles: list[Analysis] = []
+        profiles: list[Any] = []
+        work = lambda chunk, chunk_ids: self._inner.analyze_for_stories(chunk, chunk_ids, budget)  # noqa: E731
+        for position, (analysis, profile) in self._chunked(texts, ids, chunk_size, show_progress, "stories", work):
+            problem = problems[position]
+            if problem is None:
+                articles.append(analysis)
+                profiles.append(profile)
+            elif errors == "mark":
+                articles.append(empty_analysis(ids[position], problem))
+                profiles.append(None)
+        return _interruptible(_native.stories, articles, profiles, budget, dates)
+
     def summarize(self, text: str, *, max_sentences: int | None = 3, max_words: int | None = None, ratio: float | None = None) -> Summary:
         """Extractive summary of one article, in document order.
 
@@ -338,6 +379,9 @@ class Pipeline:
         Central, non-redundant sentences are picked across all articles; a sentence several outlets
         repeat is kept once (from the article where it scores best) with the others listed in
         ``sources``. Each sentence is attributed to its article by ``ids`` (default: positions).
+        Past ``MAX_CORPUS_SENTENCES`` sentences (about 200 articles) the articles are grouped into
+        stories first (see :meth:`stories`) and the summary takes the best sentence of each of the
+        largest stories, so memory grows with the articles, not their square.
         """
         texts = text_list(texts, "texts")
         return _interruptible(self._inner.summarize_corpus, texts, _ids(ids, len(texts)), _count(max_sentences, "max_sentences"))
@@ -393,6 +437,24 @@ def _interruptible(call: Callable[..., T], *args: Any) -> T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+def _timestamps(dates: list[object], n: int) -> list[float | None]:
+    """Seconds since the epoch per date (None where unknown), one per text."""
+    if len(dates) != n:
+        raise InputError(f"got {len(dates)} dates for {n} texts; pass one date (or None) per text")
+    try:
+        import pandas as pd
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError("dates= needs pandas to read them: pip install 'presslens[pandas]'") from e
+    out: list[float | None] = []
+    for position, value in enumerate(dates):
+        try:
+            stamp = pd.to_datetime(value, utc=True)
+        except (ValueError, TypeError, OverflowError) as e:
+            raise InputError(f"dates[{position}] ({value!r}) is not a date: {e}; pass dates pandas.to_datetime reads, or None") from None
+        out.append(None if pd.isna(stamp) else stamp.timestamp())
+    return out
 
 
 def _ids(ids: Sequence[Hashable] | None, n: int) -> list[Hashable]:

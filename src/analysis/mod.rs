@@ -3,4 +3,5 @@
 
 pub(crate) mod actor_stance;
 pub(crate) mod lexical;
+pub(crate) mod stories;
 pub(crate) mod summarize;

@@ -202,3 +202,45 @@ pub(crate) fn corpus_actor(py: Python<'_>, articles: &[Bound<'_, Analysis>], act
         },
     )
 }
+
+/// A `presslens.CorpusSummary` from corpus picks: `sentence_at(i)` is flat sentence `i` as a
+/// `Sentence` (offsets into its own article), `doc_of[i]` its article, `ids` the articles' ids.
+/// Each pick lists, once per other article and in order of appearance, that article's sentence
+/// saying nearly the same (its sources).
+pub(crate) fn corpus_summary<'py>(
+    py: Python<'py>,
+    picks: &[Pick],
+    doc_of: &[usize],
+    ids: &[DocId],
+    sentence_at: impl Fn(usize) -> PyResult<Bound<'py, results::Sentence>>,
+) -> PyResult<results::CorpusSummary> {
+    let mut sentences = Vec::with_capacity(picks.len());
+    for pick in picks {
+        let sentence = sentence_at(pick.sentence)?;
+        let s = sentence.get();
+        let doc = doc_of[pick.sentence];
+        let mut source_docs: Vec<usize> = Vec::new();
+        let mut source_sentences = Vec::new();
+        for &d in &pick.duplicates {
+            if doc_of[d] != doc && !source_docs.contains(&doc_of[d]) {
+                source_docs.push(doc_of[d]);
+                source_sentences.push(sentence_at(d)?);
+            }
+        }
+        let sources = PyTuple::new(py, source_docs.iter().map(|&d| ids[d].as_ref().map_or_else(|| py.None(), |id| id.clone_ref(py))))?.unbind();
+        sentences.push(Py::new(
+            py,
+            results::CorpusSentence {
+                text: s.text.clone(),
+                start: s.start,
+                end: s.end,
+                index: s.index,
+                score: pick.score,
+                doc_id: clone_id(py, &ids[doc]),
+                sources,
+                source_sentences: PyTuple::new(py, source_sentences)?.unbind(),
+            },
+        )?);
+    }
+    Ok(results::CorpusSummary { sentences: PyList::new(py, sentences)?.unbind() })
+}

@@ -8,18 +8,18 @@ mod analysis;
 mod convert;
 mod errors;
 mod results;
+mod stories;
 
 use std::path::{Path, PathBuf};
 
 use numpy::{IntoPyArray, PyArray2};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
 
 use crate::analysis::summarize::Budget;
 use crate::pipeline::{Pipeline, PipelineOptions};
 use crate::text;
 use crate::text::offsets::CharOffsets;
-use convert::{clone_id, DocId};
+use convert::DocId;
 use errors::{detached, to_py};
 
 /// Segment one text into a `presslens.Document`; offsets are Python `str` indices (code points).
@@ -150,48 +150,13 @@ impl PyPipeline {
             .map_err(|_| to_py(crate::Error::InvalidInput(format!("max_sentences must be a non-negative int, got {max_sentences}"))))?;
         let (docs, doc_of, picks) = detached(py, || self.inner.summarize_corpus(&texts, max_sentences).map_err(to_py))?;
         let flat: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
-        let mut sentences = Vec::with_capacity(picks.len());
-        for pick in &picks {
-            let s = flat[pick.sentence];
-            let doc = doc_of[pick.sentence];
-            let (start, end) = CharOffsets::new(&texts[doc]).span(s.start, s.end);
-            // One entry per other article, in order of appearance, with its own sentence.
-            let mut source_docs: Vec<usize> = Vec::new();
-            let mut source_sentences = Vec::new();
-            for &d in &pick.duplicates {
-                if doc_of[d] != doc && !source_docs.contains(&doc_of[d]) {
-                    source_docs.push(doc_of[d]);
-                    let other = flat[d];
-                    let (start, end) = CharOffsets::new(&texts[doc_of[d]]).span(other.start, other.end);
-                    source_sentences.push(Py::new(
-                        py,
-                        results::Sentence {
-                            text: other.text.clone(),
-                            start,
-                            end,
-                            index: other.index,
-                            paragraph: other.paragraph,
-                            kind: other.kind.as_str().to_owned(),
-                        },
-                    )?);
-                }
-            }
-            let sources = PyTuple::new(py, source_docs.iter().map(|&d| ids[d].as_ref().map_or_else(|| py.None(), |id| id.clone_ref(py))))?.unbind();
-            sentences.push(Py::new(
-                py,
-                results::CorpusSentence {
-                    text: s.text.clone(),
-                    start,
-                    end,
-                    index: s.index,
-                    score: pick.score,
-                    doc_id: clone_id(py, &ids[doc]),
-                    sources,
-                    source_sentences: PyTuple::new(py, source_sentences)?.unbind(),
-                },
-            )?);
-        }
-        Ok(results::CorpusSummary { sentences: PyList::new(py, sentences)?.unbind() })
+        let sentence_at = |i: usize| -> PyResult<Bound<'_, results::Sentence>> {
+            let s = flat[i];
+            let (start, end) = CharOffsets::new(&texts[doc_of[i]]).span(s.start, s.end);
+            let sentence = results::Sentence { text: s.text.clone(), start, end, index: s.index, paragraph: s.paragraph, kind: s.kind.as_str().to_owned() };
+            Ok(Py::new(py, sentence)?.into_bound(py))
+        };
+        convert::corpus_summary(py, &picks, &doc_of, &ids, sentence_at)
     }
 
     /// One `presslens.Analysis` per text. `actors`: None to discover them in each text, else
@@ -207,6 +172,18 @@ impl PyPipeline {
     ) -> PyResult<Vec<Py<results::Analysis>>> {
         check_ids(&ids, texts.len())?;
         analysis::analyze_many(self, py, texts, ids, actors, max_sentences)
+    }
+
+    /// `analyze_many` without given actors, each analysis with its story profile.
+    fn analyze_for_stories(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        ids: Vec<DocId>,
+        max_sentences: i64,
+    ) -> PyResult<Vec<(Py<results::Analysis>, Py<stories::PyStoryProfile>)>> {
+        check_ids(&ids, texts.len())?;
+        stories::analyze_for_stories(self, py, texts, ids, max_sentences)
     }
 
     #[getter]
@@ -297,6 +274,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analysis::corpus_analysis, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::corpus_actor_names, m)?)?;
     m.add_function(wrap_pyfunction!(cache_dir, m)?)?;
+    m.add_function(wrap_pyfunction!(stories::stories, m)?)?;
+    m.add_class::<stories::PyStoryProfile>()?;
     m.add_class::<PyPipeline>()?;
     results::register(m)?;
     constants(m)

@@ -442,6 +442,69 @@ result_class! {
     }
 }
 
+result_class! {
+    /// One story: articles that report the same specific event chain, with one summary across them
+    /// and their actors merged.
+    Story as "Story" {
+        /// Position in :attr:`Stories.stories`, from 0 (largest story first).
+        id: usize,
+        /// A short name: the actors most of its articles share, else its first article's headline.
+        name: String,
+        /// Its articles' ids, by date when dates were given, else in input order.
+        doc_ids: Py<PyTuple>,
+        /// One summary across its articles, each sentence attributed to its article.
+        summary: Py<CorpusSummary>,
+        /// Its actors merged across its articles, most mentioned first.
+        actors: Py<PyTuple> [of CorpusActor],
+    }
+    methods {
+        fn __len__(&self, py: Python<'_>) -> usize {
+            self.doc_ids.bind(py).len()
+        }
+
+        /// The story's actor called ``name``.
+        fn actor<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+            actor_named(self.actors.bind(py), name, "story")
+        }
+    }
+}
+
+result_class! {
+    /// Articles grouped into stories: the stories (largest first), every article's analysis in
+    /// input order, and the story of each article.
+    Stories as "Stories" {
+        stories: Py<PyTuple> [of Story],
+        articles: Py<PyTuple> [of Analysis],
+        /// Per article, in input order: the id of its story.
+        story_ids: Py<PyTuple>,
+    }
+    methods {
+        fn __len__(&self, py: Python<'_>) -> usize {
+            self.stories.bind(py).len()
+        }
+
+        fn __getitem__<'py>(&self, py: Python<'py>, index: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+            self.stories.bind(py).as_any().get_item(index)
+        }
+
+        fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            Ok(self.stories.bind(py).as_any().try_iter()?.into_any())
+        }
+
+        /// One row per article, in input order: ``doc_id``, ``story``, ``story_name``,
+        /// ``story_size``, its headline and summary.
+        fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            python_helper(slf.as_any(), "stories_articles_frame")
+        }
+
+        /// One row per story: ``story``, ``name``, ``articles``, ``doc_ids``, ``summary``,
+        /// ``top_actors``.
+        fn stories_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            python_helper(slf.as_any(), "stories_frame")
+        }
+    }
+}
+
 /// Register every result class on the module.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Sentence>()?;
@@ -457,5 +520,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ArticleStance>()?;
     m.add_class::<CorpusActor>()?;
     m.add_class::<CorpusAnalysis>()?;
+    m.add_class::<Story>()?;
+    m.add_class::<Stories>()?;
     Ok(())
 }

@@ -112,9 +112,16 @@ def test_hundred_thousand_rows_with_bad_ones_lose_nothing(pipeline):
     assert all(result[i].actors for i in range(0, 100_000, 5000))
 
 
-def test_corpus_summary_refuses_an_archive_with_a_clear_message(pipeline):
-    with pytest.raises(presslens.InputError, match="cluster them first"):
-        pipeline.summarize_corpus(["Rubio met Maduro. Trump spoke. Machado left."] * 2000)
+def test_corpus_summary_of_an_archive_goes_story_by_story(pipeline):
+    # 6,000 sentences: past the limit of comparing every sentence with every other, the summary
+    # takes the best sentence of each of the largest stories instead of refusing.
+    texts = ["Rubio met Maduro in Caracas on Monday. Trump spoke about oil. Machado left the country."] * 2000
+    assert 3 * len(texts) > presslens._native.MAX_CORPUS_SENTENCES
+    summary = pipeline.summarize_corpus(texts, max_sentences=4)
+    assert len(summary) == 4
+    assert len({s.doc_id for s in summary.sentences}) == 4, "one sentence per story"
+    for s in summary.sentences:
+        assert texts[s.doc_id][s.start : s.end] == s.text
 
 
 # ------------------------------------------------------------------ models and runtime
