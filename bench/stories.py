@@ -23,6 +23,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -147,14 +148,34 @@ def cost_child(mode: str, n: int) -> None:
     ids, texts = corpus(n)
     pipeline = presslens.Pipeline()
     pipeline.analyze_many(texts[:8], ids[:8])  # warm up
+    before = _resident_mib()
+    # ru_maxrss is set by loading the models; the peak of the call itself is sampled.
+    peak = [before]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.05):
+            peak[0] = max(peak[0], _resident_mib())
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     started = time.perf_counter()
     if mode == "analyze_many":
         pipeline.analyze_many(texts, ids)
     else:
         pipeline.stories(texts, ids)
     seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"mode": mode, "articles": n, "seconds": round(seconds, 2), "articles_per_s": round(n / seconds, 2), "peak_rss_mib": round(peak_mib)}))
+    row = {"mode": mode, "articles": n, "seconds": round(seconds, 2), "articles_per_s": round(n / seconds, 2), "peak_rss_mib": round(peak_mib)}
+    print(json.dumps({**row, "call_peak_growth_mib": round(peak[0] - before)}))
+
+
+def _resident_mib() -> float:
+    """Resident memory now (the peak of ru_maxrss is set by loading the models)."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def cost(sizes: list[int]) -> list[dict]:

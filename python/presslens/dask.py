@@ -32,10 +32,12 @@ from .frames import (
     ARTICLE_DTYPES,
     MENTION_DTYPES,
     analyze_texts,
+    analyze_texts_into_stories,
     corpus_name_map,
     tables,
     typed,
     with_corpus_names,
+    with_stories,
 )
 
 if TYPE_CHECKING:
@@ -78,11 +80,32 @@ class DaskFrames(NamedTuple):
     mentions: dd.DataFrame
 
 
-def _analyze_partition(part: pd.DataFrame, config: dict[str, Any], text: str, id: str | None, actors: Any, max_sentences: int, id_dtype: Any):
+def _analyze_partition(part: pd.DataFrame, config: dict[str, Any], text: str, id: str | None, actors: Any, max_sentences: int, id_dtype: Any, stories: bool):
     pipeline = _worker_pipeline(config)
     ids = list(part[id]) if id is not None else list(part.index)
-    corpus, statuses = analyze_texts(pipeline, part[text], ids, actors, max_sentences=max_sentences)
-    return tables(corpus, statuses, id_dtype)
+    if not stories:
+        corpus, statuses = analyze_texts(pipeline, part[text], ids, actors, max_sentences=max_sentences)
+        return (*tables(corpus, statuses, id_dtype), None)
+    # The profiles travel to the grouping task pickled for grouping only: the article's headline and
+    # lead vectors, names and actors (a few KB), never its sentences or their embeddings.
+    corpus, statuses, profiles = analyze_texts_into_stories(pipeline, part[text], ids, actors, max_sentences=max_sentences)
+    return (*tables(corpus, statuses, id_dtype), profiles)
+
+
+def _group(profile_lists: list[list[Any]]) -> list[list[int]]:
+    """Stories of all articles, from every partition's profiles; returned per partition."""
+    from . import _native
+
+    story_ids = _native.group_stories([p for profiles in profile_lists for p in profiles])
+    out, at = [], 0
+    for profiles in profile_lists:
+        out.append(story_ids[at : at + len(profiles)])
+        at += len(profiles)
+    return out
+
+
+def _articles_with_stories(articles: pd.DataFrame, per_partition: list[list[int]], index: int) -> pd.DataFrame:
+    return with_stories(articles, per_partition[index])
 
 
 def _names(actor_tables: list[pd.DataFrame]) -> dict:
@@ -122,13 +145,16 @@ def analyze(
     *,
     pipeline: Pipeline | None = None,
     max_sentences: int = 3,
+    stories: bool = False,
 ) -> DaskFrames:
     """Analyse a Dask DataFrame of articles, partition by partition, on the workers.
 
     Args are those of :func:`presslens.analyze_frame`. ``pipeline`` gives the configuration
     (models, precision, threads...) each worker rebuilds once; when omitted, or when its
     ``threads`` is None, ONNX Runtime gets ``cores // worker threads per host`` threads so workers
-    do not oversubscribe the machine.
+    do not oversubscribe the machine. ``stories=True`` adds the ``story`` column: the encoder work
+    stays on the workers, and one grouping task reads every article's profile (vectors, names,
+    actors).
     """
     import dask
     import dask.dataframe as dd
@@ -143,15 +169,22 @@ def analyze(
         config["threads"] = _threads_per_pipeline()
     given = normalise_actors(actors)
     id_dtype = ddf[id].dtype if id is not None else ddf.index.dtype
-    parts = [dask.delayed(_analyze_partition, nout=3)(p, config, text, id, given, max_sentences, id_dtype) for p in ddf.to_delayed()]
+    if stories and given is not None:
+        raise InputError("stories=True discovers each article's actors (grouping compares them); it cannot take given actors: pass actors=None.")
+    parts = [dask.delayed(_analyze_partition, nout=4)(p, config, text, id, given, max_sentences, id_dtype, stories) for p in ddf.to_delayed()]
     names = dask.delayed(_names)([p[1] for p in parts])
     articles_meta = _meta(ARTICLE_COLUMNS, ARTICLE_DTYPES, id_dtype)
+    article_parts = [p[0] for p in parts]
+    if stories:
+        grouped = dask.delayed(_group)([p[3] for p in parts])
+        article_parts = [dask.delayed(_articles_with_stories)(a, grouped, i) for i, a in enumerate(article_parts)]
+        articles_meta = with_stories(articles_meta, [])
     actors_meta = with_corpus_names(_meta(ACTOR_COLUMNS, ACTOR_DTYPES, id_dtype), {})
     mentions_meta = with_corpus_names(_meta(MENTION_COLUMNS, MENTION_DTYPES, id_dtype), {})
     # Keep the pandas path's dtypes: Dask would otherwise turn object text columns into pyarrow strings.
     with dask.config.set({"dataframe.convert-string": False}):
         return DaskFrames(
-            articles=dd.from_delayed([p[0] for p in parts], meta=articles_meta, verify_meta=False),
+            articles=dd.from_delayed(article_parts, meta=articles_meta, verify_meta=False),
             actors=dd.from_delayed([dask.delayed(with_corpus_names)(p[1], names) for p in parts], meta=actors_meta, verify_meta=False),
             mentions=dd.from_delayed([dask.delayed(with_corpus_names)(p[2], names) for p in parts], meta=mentions_meta, verify_meta=False),
         )

@@ -79,6 +79,23 @@ def analyze_texts(pipeline: Pipeline, values: Iterable[object], ids: list[Hashab
     return pipeline.analyze_many(texts, ids, actors, **options), statuses
 
 
+def analyze_texts_into_stories(
+    pipeline: Pipeline, values: Iterable[object], ids: list[Hashable], actors: ActorsArg, **options: Any
+) -> tuple[CorpusAnalysis, list[str], list[Any]]:
+    """:func:`analyze_texts`, each article with its story profile (grouping input)."""
+    from . import _native
+    from .pipeline import _count
+
+    if actors is not None:
+        raise InputError("stories=True discovers each article's actors (grouping compares them); it cannot take given actors: pass actors=None.")
+    values = list(values)
+    statuses = [text_status(v) for v in values]
+    texts = [v if isinstance(v, str) and s in ("ok", "empty") else "" for v, s in zip(values, statuses)]
+    budget = _count(options.get("max_sentences", 3), "max_sentences")
+    articles, profiles, _ = pipeline._analyze_for_stories(texts, ids, budget, "raise", options.get("show_progress", False), 64)
+    return _native.corpus_analysis(articles), statuses, profiles
+
+
 def analyze_frame(
     df: pd.DataFrame,
     text: str = "text",
@@ -88,6 +105,7 @@ def analyze_frame(
     pipeline: Pipeline | None = None,
     max_sentences: int = 3,
     show_progress: bool = False,
+    stories: bool = False,
 ) -> Frames:
     """Analyse a DataFrame of articles.
 
@@ -98,6 +116,8 @@ def analyze_frame(
         actors: ``{name: [aliases]}``, a list of names, or None to discover actors per article.
         pipeline: a :class:`~presslens.Pipeline` to reuse (default: a new one with default settings).
         show_progress: draw a tqdm progress bar (Ctrl-C stops between chunks).
+        stories: add a ``story`` column to the articles table: the articles grouped into stories
+            as by :meth:`Pipeline.stories` (0 is the largest story). Needs ``actors=None``.
 
     Returns :class:`Frames` ``(articles, actors, mentions, corpus)``; input order and ids are kept.
     """
@@ -113,9 +133,16 @@ def analyze_frame(
         from .pipeline import Pipeline
 
         pipeline = Pipeline()
-    corpus, statuses = analyze_texts(pipeline, df[text], ids, actors, max_sentences=max_sentences, show_progress=show_progress)
+    if stories:
+        from . import _native
+
+        corpus, statuses, profiles = analyze_texts_into_stories(pipeline, df[text], ids, actors, max_sentences=max_sentences, show_progress=show_progress)
+    else:
+        corpus, statuses = analyze_texts(pipeline, df[text], ids, actors, max_sentences=max_sentences, show_progress=show_progress)
     id_dtype = df[id].dtype if id is not None and id in df.columns else df.index.dtype
     articles, actor_table, mentions = tables(corpus, statuses, id_dtype)
+    if stories:
+        articles = with_stories(articles, _native.group_stories(profiles))
     # Keyed by article position, not doc_id: None and NaN ids do not group, and NaN != NaN.
     actor_table.insert(0, ARTICLE_KEY, [i for i, a in enumerate(corpus) for _ in actor_rows(a)])
     mentions.insert(0, ARTICLE_KEY, [i for i, a in enumerate(corpus) for _ in mention_rows(a)])
@@ -125,6 +152,15 @@ def analyze_frame(
 
 
 ARTICLE_KEY = "_article"
+
+
+def with_stories(articles: pd.DataFrame, story_ids: list[int]) -> pd.DataFrame:
+    """The articles table with its ``story`` column (after ``doc_id``)."""
+    import numpy as np
+
+    articles = articles.copy()
+    articles.insert(1, "story", np.asarray(story_ids, dtype="int64"))
+    return articles
 
 
 def typed(frame: pd.DataFrame, dtypes: dict[str, str], id_dtype: Any) -> pd.DataFrame:

@@ -296,14 +296,24 @@ class Pipeline:
         the length of each story's summary. ``errors``, progress and Ctrl-C work as in
         :meth:`summarize_many`; a marked row is a story of its own.
         """
+        budget = _count(max_sentences, "max_sentences")
+        rows = items(texts, "texts")
+        # Dates are checked before any work, so that a bad one does not cost the analysis.
+        stamps = None if dates is None else _timestamps(items(dates, "dates"), len(rows))
+        articles, profiles, kept = self._analyze_for_stories(rows, ids, budget, errors, show_progress, chunk_size)
+        kept_dates = None if stamps is None else [stamps[position] for position in kept]
+        return _interruptible(_native.stories, articles, profiles, budget, kept_dates)
+
+    def _analyze_for_stories(
+        self, texts: Iterable[object], ids: Sequence[Hashable] | None, budget: int, errors: Errors, show_progress: bool, chunk_size: int
+    ) -> tuple[list[Analysis], list[Any], list[int]]:
+        """Each article's analysis and story profile (None for a marked row), and the input
+        positions of the rows kept (``errors="skip"`` leaves some out)."""
         texts, problems = screen(texts, "texts", errors)
         ids = _ids(ids, len(texts))
-        budget = _count(max_sentences, "max_sentences")
-        if dates is not None:
-            dates = _timestamps(items(dates, "dates"), len(problems))
-            dates = [d for d, problem in zip(dates, problems) if problem is None or errors == "mark"]
         articles: list[Analysis] = []
         profiles: list[Any] = []
+        kept: list[int] = []
         work = lambda chunk, chunk_ids: self._inner.analyze_for_stories(chunk, chunk_ids, budget)  # noqa: E731
         for position, (analysis, profile) in self._chunked(texts, ids, chunk_size, show_progress, "stories", work):
             problem = problems[position]
@@ -313,7 +323,10 @@ class Pipeline:
             elif errors == "mark":
                 articles.append(empty_analysis(ids[position], problem))
                 profiles.append(None)
-        return _interruptible(_native.stories, articles, profiles, budget, dates)
+            else:
+                continue
+            kept.append(position)
+        return articles, profiles, kept
 
     def summarize(self, text: str, *, max_sentences: int | None = 3, max_words: int | None = None, ratio: float | None = None) -> Summary:
         """Extractive summary of one article, in document order.

@@ -107,6 +107,13 @@ impl StoryProfile {
         Self { lead, headline, names: capitalised_words(&sentences), actors, sentences, embeddings }
     }
 
+    /// A profile for grouping only (no sentences, so no story summary): what travels between
+    /// processes, e.g. from Dask workers to the task that groups their articles.
+    pub fn for_grouping(lead: Vec<f32>, headline: Vec<f32>, names: Vec<String>, actors: Vec<(String, usize)>) -> Self {
+        let dim = lead.len();
+        Self { lead: Array1::from(lead), headline: Array1::from(headline), names, actors, sentences: Vec::new(), embeddings: Array2::zeros((0, dim)) }
+    }
+
     /// The embeddings of the read sentences.
     pub fn sentence_embeddings(&self) -> ArrayView2<'_, f32> {
         self.embeddings.view()

@@ -275,6 +275,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analysis::corpus_actor_names, m)?)?;
     m.add_function(wrap_pyfunction!(cache_dir, m)?)?;
     m.add_function(wrap_pyfunction!(stories::stories, m)?)?;
+    m.add_function(wrap_pyfunction!(stories::group_stories, m)?)?;
     m.add_class::<stories::PyStoryProfile>()?;
     m.add_class::<PyPipeline>()?;
     results::register(m)?;

@@ -21,6 +21,33 @@ pub struct PyStoryProfile {
     inner: StoryProfile,
 }
 
+#[pymethods]
+impl PyStoryProfile {
+    /// A profile for grouping only, from its parts (what pickling keeps: the sentences and their
+    /// embeddings stay behind, so a story summary cannot be made from it).
+    #[new]
+    fn new(lead: Vec<f32>, headline: Vec<f32>, names: Vec<String>, actors: Vec<(String, usize)>) -> PyResult<Self> {
+        if lead.len() != headline.len() {
+            return Err(to_py(crate::Error::InvalidInput(format!("lead has {} dimensions and headline {}; they must match", lead.len(), headline.len()))));
+        }
+        Ok(Self { inner: StoryProfile::for_grouping(lead, headline, names, actors) })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, pyo3::types::PyType>, Bound<'py, PyTuple>)> {
+        let p = &slf.get().inner;
+        let parts = (p.lead.to_vec(), p.headline.to_vec(), p.names.clone(), p.actors.clone());
+        Ok((slf.get_type(), parts.into_pyobject(slf.py())?))
+    }
+}
+
+/// The story of each article (0 is the largest story) from profiles alone: the grouping of
+/// `stories` without the summaries and actor tables (Dask's reduction runs this).
+#[pyfunction]
+pub fn group_stories(py: Python<'_>, profiles: Vec<Bound<'_, PyStoryProfile>>) -> PyResult<Vec<usize>> {
+    let refs: Vec<&StoryProfile> = profiles.iter().map(|p| &p.get().inner).collect();
+    detached(py, || Ok(core::group(&refs)))
+}
+
 /// Body of `NativePipeline.analyze_for_stories`: each article's analysis and profile.
 pub(crate) fn analyze_for_stories(
     pipeline: &PyPipeline,

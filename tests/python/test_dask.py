@@ -72,3 +72,24 @@ def test_pipeline_configuration_is_what_travels(client, models_dir, seed_texts):
     local = config.embed(texts)
     assert remote.shape == local.shape == (6, 384)
     assert float((remote * local).sum(1).min()) > 0.9999
+
+
+def test_stories_column_on_dask_equals_the_pandas_path(client, models_dir, pipeline):
+    import dask
+
+    import presslens.dask
+
+    business = models_dir.parent / "data" / "bbc" / "business" / "articles"
+    names = ["003.txt", "006.txt", "007.txt", "024.txt", "025.txt", "077.txt", "253.txt"]
+    frame = pd.DataFrame({"id": names, "text": [(business / n).read_text(encoding="utf-8", errors="replace") for n in names]})
+    local = presslens.analyze_frame(frame, pipeline=pipeline, stories=True)
+    with dask.config.set({"dataframe.convert-string": False}):
+        ddf = dd.from_pandas(frame, npartitions=3)
+    out = presslens.dask.analyze(ddf, pipeline=presslens.Pipeline(models_dir, threads=1), stories=True)
+    articles = out.articles.compute()
+    assert list(articles["story"]) == list(local.articles["story"])
+    story = dict(zip(articles["doc_id"], articles["story"]))
+    # Partitions split the Yukos articles (003 / 025, 077) and the twice-published report (007 / 253).
+    assert story["003.txt"] == story["025.txt"] == story["077.txt"]
+    assert story["007.txt"] == story["253.txt"] != story["003.txt"]
+    assert len({story["006.txt"], story["024.txt"], story["003.txt"], story["007.txt"]}) == 4

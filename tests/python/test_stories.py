@@ -124,3 +124,17 @@ def test_cli_stories_json_and_csv(tmp_path, articles):
     assert run.stdout.splitlines()[0].startswith("story,name,articles")
     run = cli("stories", str(folder))
     assert run.returncode == 0 and "## Story 0" in run.stdout and "Yukos" in run.stdout
+
+
+def test_analyze_frame_adds_the_story_column(pipeline, articles):
+    import pandas as pd
+
+    frame = pd.DataFrame({"id": list(articles), "text": list(articles.values())})
+    frames = presslens.analyze_frame(frame, pipeline=pipeline, stories=True)
+    story = dict(zip(frames.articles["doc_id"], frames.articles["story"]))
+    assert story["003.txt"] == story["025.txt"] == story["077.txt"]
+    assert story["007.txt"] == story["253.txt"] != story["003.txt"]
+    assert frames.articles["story"].dtype == "int64" and list(frames.articles.columns[:2]) == ["doc_id", "story"]
+    assert "story" not in presslens.analyze_frame(frame.head(1), pipeline=pipeline).articles.columns
+    with pytest.raises(presslens.InputError, match="actors=None"):
+        presslens.analyze_frame(frame, pipeline=pipeline, stories=True, actors=["Yukos"])

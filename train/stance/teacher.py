@@ -90,6 +90,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--freeze", type=int, default=0, help="keep the embeddings and the lowest N layers fixed (cheaper backward pass)")
+    parser.add_argument("--eval-every", type=int, default=0, help="also score the dev splits every N batches (0: at epoch ends only)")
     parser.add_argument("--smoke", action="store_true", help="64 training items, 32 per dev split")
     args = parser.parse_args(argv)
 
@@ -136,6 +137,11 @@ def main(argv=None):
             step += 1
             if n % 50 == 0:
                 print(f"epoch {epoch} batch {n}/{len(batches)} loss {total / n:.4f} {time.time() - started:.0f}s", flush=True)
+            if args.eval_every and n % args.eval_every == 0 and n < len(batches):
+                log.setdefault("partial", []).append({"epoch": epoch, "batch": n, "dev": evaluate(model, tokenizer, dev)})
+                print(json.dumps(log["partial"][-1]), flush=True)
+                (args.out / "scores.json").write_text(json.dumps(log, indent=1))
+                model.train()
         scores = evaluate(model, tokenizer, dev)
         entry = {"epoch": epoch, "train_loss": round(total / len(batches), 4), "seconds": round(time.time() - started), "dev": scores}
         log["epochs"].append(entry)
