@@ -322,8 +322,9 @@ mod tests {
 
     #[test]
     fn average_linkage_merges_only_dense_groups() {
-        // 0-1-2 all close; 3 close to 2 only: its mean to {0,1,2} is 0.9/3 < 0.7, so it stays alone.
-        let edges = [(0, 1, 0.9), (0, 2, 0.8), (1, 2, 0.85), (2, 3, 0.9)];
+        // 0-1-2 all close; 3 close to 2 only: once 2 has joined {0, 1}, 3's mean similarity to
+        // {0, 1, 2} is 0.75 / 3 < 0.7, so it stays alone (single linkage would chain it in).
+        let edges = [(0, 1, 0.9), (0, 2, 0.85), (1, 2, 0.85), (2, 3, 0.75)];
         let root = average_linkage(5, &edges, 0.7);
         assert_eq!(root[0], root[1]);
         assert_eq!(root[1], root[2]);
