@@ -24,7 +24,7 @@ pub mod text;
 mod python;
 
 pub use actors::ner::{words_of, Entity, EntityKind, NerHead, Tagged, Word};
-pub use actors::{actors_from_entities, discover, find_mentions, ActorKind, ActorSpec, EntitySpan, Matcher, Mention};
+pub use actors::{actors_from_entities, discover, find_mentions, ActorKind, ActorSpec, EntitySpan, Matcher, Mention, Quote, References, Via};
 pub use analysis::actor_stance::{
     aggregate_corpus, group_actors, ActorGroup, ActorRef, ActorStance, ArticleStance, CorpusActorStance, ScoredMention, StanceLabel, EVIDENCE_PER_SIDE,
     NEGATIVE_BELOW, POSITIVE_ABOVE, PRIOR_SENTENCES,

@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 use ndarray::Array2;
 
 use crate::actors::ner::{Entity, NerHead};
-use crate::actors::{self, ActorSpec, EntitySpan, Matcher, Mention};
+use crate::actors::{self, ActorSpec, EntitySpan, Matcher, Mention, Quote, References};
 use crate::analysis::actor_stance::{self, ActorStance, LabelIndex};
 use crate::analysis::stories::{self, StoryProfile};
 use crate::analysis::summarize::{self, Budget, Pick, SummaryWeights};
@@ -311,6 +311,8 @@ pub struct ArticleAnalysis {
     pub summary: Vec<Pick>,
     /// Actors with at least one mention, most mentioned first.
     pub actors: Vec<ActorStance>,
+    /// Every statement the article reports, in text order.
+    pub quotes: Vec<Quote>,
     /// Only the first `max_article_sentences` sentences were read.
     pub truncated: bool,
     /// What story grouping needs of the article ([`Pipeline::analyze_for_stories`] only).
@@ -712,13 +714,15 @@ impl Pipeline {
             first_sentence.push(offset);
             offset += article.document.sentences.len().min(cap);
         }
-        let found: Vec<(Vec<ActorSpec>, Vec<Mention>)> = engine.pool.install(|| {
+        // Per article: its actors, every mention (names, then the pronouns and descriptions linked
+        // to them) in text order, and the statements it reports.
+        let found: Vec<(Vec<ActorSpec>, Vec<Mention>, Vec<Quote>)> = engine.pool.install(|| {
             summarized
                 .par_iter()
                 .zip(&first_sentence)
                 .map(|(article, &first)| {
                     let sentences = &article.document.sentences[..article.document.sentences.len().min(cap)];
-                    match (actors, &given) {
+                    let (specs, mut mentions) = match (actors, &given) {
                         (Some(specs), Some(matcher)) => (specs.to_vec(), actors::find_mentions(sentences, matcher)),
                         _ => {
                             let spans: Vec<EntitySpan> = sentences
@@ -735,7 +739,11 @@ impl Pipeline {
                                 .collect();
                             actors::actors_from_entities(sentences, &spans)
                         }
-                    }
+                    };
+                    let References { mentions: references, quotes } = actors::references::resolve(sentences, &specs, &mentions);
+                    mentions.extend(references);
+                    mentions.sort_by_key(|m| (m.start, m.end, m.actor));
+                    (specs, mentions, quotes)
                 })
                 .collect()
         });
@@ -743,7 +751,7 @@ impl Pipeline {
         let sentences: Vec<&str> = summarized.iter().flat_map(|a| a.document.sentences.iter().take(cap).map(|s| s.text.as_str())).collect();
         // Every mention of every article as (sentence in `sentences`, start, end byte in it).
         let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-        for ((article, (_, mentions)), &first) in summarized.iter().zip(&found).zip(&first_sentence) {
+        for ((article, (_, mentions, _)), &first) in summarized.iter().zip(&found).zip(&first_sentence) {
             for m in mentions {
                 let sentence = &article.document.sentences[m.sentence];
                 let at = m.start.saturating_sub(sentence.start);
@@ -764,7 +772,7 @@ impl Pipeline {
         };
         let mut row = 0;
         let mut out = Vec::with_capacity(summarized.len());
-        for ((article, (specs, mentions)), &first) in summarized.into_iter().zip(found).zip(&first_sentence) {
+        for ((article, (specs, mentions, quotes)), &first) in summarized.into_iter().zip(found).zip(&first_sentence) {
             let n = mentions.len();
             let rows = probabilities.slice(ndarray::s![row..row + n, ..]);
             row += n;
@@ -774,7 +782,7 @@ impl Pipeline {
                 let names: Vec<(String, usize)> = actors.iter().map(|a| (a.name.clone(), a.mentions.len())).collect();
                 StoryProfile::new(article.document.sentences[..read].to_vec(), embeddings.slice(ndarray::s![first..first + read, ..]).to_owned(), &names)
             });
-            out.push(ArticleAnalysis { document: article.document, summary: article.picks, actors, truncated: article.truncated, story_profile });
+            out.push(ArticleAnalysis { document: article.document, summary: article.picks, actors, quotes, truncated: article.truncated, story_profile });
         }
         Ok(out)
     }

@@ -16,7 +16,7 @@ from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
 from . import _native
-from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance, Stories, Story
+from .analysis import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance, Quote, Stories, Story
 from .exceptions import InputError, ModelError, ModelNotFoundError, PresslensError, RuntimeLibraryError
 from .frames import Frames, analyze_frame
 from .pipeline import Pipeline
@@ -52,6 +52,7 @@ __all__ = [
     "ModelNotFoundError",
     "Pipeline",
     "PresslensError",
+    "Quote",
     "RemovedSpan",
     "RuntimeLibraryError",
     "Sentence",

@@ -19,11 +19,11 @@ on their own (its most probable class), not mentions past the actor thresholds.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from . import _native
-from ._native import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance, Stories, Story
+from ._native import ActorStance, Analysis, ArticleStance, CorpusActor, CorpusAnalysis, MentionStance, Quote, Stories, Story
 from .exceptions import InputError
 
 if TYPE_CHECKING:  # pandas is optional
@@ -45,6 +45,7 @@ __all__ = [
     "CorpusActor",
     "CorpusAnalysis",
     "MentionStance",
+    "Quote",
     "Stories",
     "Story",
 ]
@@ -62,7 +63,9 @@ ACTOR_COLUMNS = [
     "positive_evidence",
     "negative_evidence",
 ]
-MENTION_COLUMNS = ["doc_id", "actor", "mention", "start", "end", "sentence_index", "sentence", "negative", "neutral", "positive", "score", "confidence"]
+MENTION_COLUMNS = ["doc_id", "actor", "mention", "via", "start", "end", "sentence_index", "sentence", "negative", "neutral", "positive", "score", "confidence"]
+QUOTE_COLUMNS = ["doc_id", "speaker", "cue", "text", "start", "end", "sentence_index", "sentence"]
+SPEAKER_COLUMNS = ["speaker", "target", "score", "label", "quotes", "mentions", "evidence", "evidence_doc_id"]
 CORPUS_ACTOR_COLUMNS = ["actor", "kind", "score", "label", "mentions", "articles", "evidence", "evidence_doc_id"]
 
 
@@ -73,6 +76,66 @@ def analysis_frame(analysis: Analysis) -> pd.DataFrame:
 
 def analysis_mentions_frame(analysis: Analysis) -> pd.DataFrame:
     return _frame(mention_rows(analysis), MENTION_COLUMNS)
+
+
+def analysis_quotes_frame(analysis: Analysis) -> pd.DataFrame:
+    return _frame(quote_rows(analysis), QUOTE_COLUMNS)
+
+
+def corpus_quotes_frame(corpus: CorpusAnalysis) -> pd.DataFrame:
+    return _frame([row for a in corpus.articles for row in quote_rows(a)], QUOTE_COLUMNS)
+
+
+def analysis_speaker_frame(analysis: Analysis) -> pd.DataFrame:
+    return _frame(speaker_rows([analysis]), SPEAKER_COLUMNS)
+
+
+def corpus_speaker_frame(corpus: CorpusAnalysis) -> pd.DataFrame:
+    names = corpus.corpus_names()
+    return _frame(speaker_rows(list(corpus.articles), lambda doc_id, name: names.get((doc_id, name), name)), SPEAKER_COLUMNS)
+
+
+def speaker_rows(articles: Sequence[Analysis], rename: Callable[[Hashable, str], str] | None = None) -> list[dict[str, Any]]:
+    """(speaker, target) pairs over the articles' quotes: every mention of another actor inside a
+    quote's reported words is how that speaker positions that target; the pair's score and label
+    are the stance rule over those mentions (`_native.stance_of`), most quoted pairs first."""
+    pairs: dict[tuple[str, str], list[tuple[int, MentionStance]]] = {}
+    for d, analysis in enumerate(articles):
+        named = (lambda name: rename(analysis.doc_id, name)) if rename else (lambda name: name)
+        by_sentence: dict[int, list[tuple[str, MentionStance]]] = {}
+        for actor in analysis.actors:
+            for m in actor.mentions:
+                by_sentence.setdefault(m.sentence_index, []).append((actor.name, m))
+        for q in analysis.quotes:
+            if q.speaker is None:
+                continue
+            for target, m in by_sentence.get(q.sentence_index, []):
+                if target != q.speaker and q.start <= m.start and m.end <= q.end:
+                    pairs.setdefault((named(q.speaker), named(target)), []).append((d, m))
+    rows = []
+    for (speaker, target), items in pairs.items():
+        score, label = _native.stance_of([(d, m.sentence_index) for d, m in items], [m.score for _, m in items])
+        # The evidence: the mention most in the label's direction, for neutral the least polar.
+        if label == "positive":
+            d, best = max(items, key=lambda item: item[1].score)
+        elif label == "negative":
+            d, best = min(items, key=lambda item: item[1].score)
+        else:
+            d, best = min(items, key=lambda item: abs(item[1].score))
+        rows.append(
+            {
+                "speaker": speaker,
+                "target": target,
+                "score": score,
+                "label": label,
+                "quotes": len({(d, m.sentence_index) for d, m in items}),
+                "mentions": len(items),
+                "evidence": best.sentence,
+                "evidence_doc_id": articles[d].doc_id,
+            }
+        )
+    rows.sort(key=lambda r: (-r["quotes"], r["speaker"], r["target"]))
+    return rows
 
 
 def corpus_frame(corpus: CorpusAnalysis) -> pd.DataFrame:
@@ -184,6 +247,7 @@ def mention_rows(analysis: Analysis) -> list[dict[str, Any]]:
             "doc_id": analysis.doc_id,
             "actor": a.name,
             "mention": m.text,
+            "via": m.via,
             "start": m.start,
             "end": m.end,
             "sentence_index": m.sentence_index,
@@ -196,6 +260,22 @@ def mention_rows(analysis: Analysis) -> list[dict[str, Any]]:
         }
         for a in analysis.actors
         for m in a.mentions
+    ]
+
+
+def quote_rows(analysis: Analysis) -> list[dict[str, Any]]:
+    return [
+        {
+            "doc_id": analysis.doc_id,
+            "speaker": q.speaker,
+            "cue": q.cue,
+            "text": q.text,
+            "start": q.start,
+            "end": q.end,
+            "sentence_index": q.sentence_index,
+            "sentence": q.sentence,
+        }
+        for q in analysis.quotes
     ]
 
 
@@ -234,4 +314,4 @@ def empty_analysis(doc_id: Hashable, error: str) -> Analysis:
     """The placeholder for a row that could not be analysed (``errors="mark"``)."""
     from ._native import Summary
 
-    return Analysis(doc_id=doc_id, sentences=(), summary=Summary([], doc_id=doc_id, error=error), actors=(), error=error)
+    return Analysis(doc_id=doc_id, sentences=(), summary=Summary([], doc_id=doc_id, error=error), actors=(), quotes=(), error=error)

@@ -29,7 +29,7 @@ ACTOR_DTYPES = {
     "evidence": "object", "evidence_start": "int64", "evidence_end": "int64", "positive_evidence": "object", "negative_evidence": "object",
 }  # fmt: skip
 MENTION_DTYPES = {
-    "actor": "object", "corpus_actor": "object", "mention": "object", "start": "int64", "end": "int64", "sentence_index": "int64",
+    "actor": "object", "corpus_actor": "object", "mention": "object", "via": "object", "start": "int64", "end": "int64", "sentence_index": "int64",
     "sentence": "object", "negative": "float64", "neutral": "float64", "positive": "float64", "score": "float64", "confidence": "float64",
 }  # fmt: skip
 

@@ -24,7 +24,7 @@ use super::lexicon::{lexicon, Lexicon};
 use super::matcher::{find_mentions, Matcher};
 use super::ner::EntityKind;
 use super::tokens::{fold, tokenize, Token};
-use super::{ActorKind, ActorSpec, Mention};
+use super::{ActorKind, ActorSpec, Mention, Via};
 use crate::text::{Sentence, SentenceKind};
 
 /// One entity span in an article: byte offsets into the article's text.
@@ -289,7 +289,7 @@ pub fn actors_from_entities(sentences: &[Sentence], spans: &[EntitySpan]) -> (Ve
         let actor = specs.len();
         for &m in &group.members {
             let s = &surfaces[m];
-            mentions.push(Mention { actor, sentence: spans[s.span].sentence, start: s.start, end: s.end, text: s.text.clone() });
+            mentions.push(Mention { actor, sentence: spans[s.span].sentence, start: s.start, end: s.end, text: s.text.clone(), via: Via::Name });
         }
         specs.push(ActorSpec { name, kind: group.kind, aliases, role: group.role.clone() });
     }

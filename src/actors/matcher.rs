@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use super::tokens::{tokenize, Token};
-use super::{ActorSpec, Mention};
+use super::{ActorSpec, Mention, Via};
 use crate::text::{Sentence, SentenceKind};
 
 struct Pattern {
@@ -89,6 +89,7 @@ pub fn find_mentions(sentences: &[Sentence], matcher: &Matcher) -> Vec<Mention> 
                 start: sentence.start + start,
                 end: sentence.start + end,
                 text: sentence.text[start..end].to_owned(),
+                via: Via::Name,
             });
         }
     }

@@ -10,6 +10,7 @@ mod entities;
 pub(crate) mod lexicon;
 mod matcher;
 pub mod ner;
+pub mod references;
 pub mod tokens;
 
 use serde::Serialize;
@@ -17,6 +18,7 @@ use serde::Serialize;
 pub use discover::discover;
 pub use entities::{actors_from_entities, EntitySpan};
 pub use matcher::{find_mentions, Matcher};
+pub use references::{Quote, References};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -81,4 +83,38 @@ pub struct Mention {
     pub start: usize,
     pub end: usize,
     pub text: String,
+    /// How the mention refers to the actor.
+    pub via: Via,
+}
+
+/// How a mention refers to its actor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// Its name or one of its aliases ("Rubio", "the US").
+    Name,
+    /// A pronoun (he, its, it; I/we inside its own quotation).
+    Pronoun,
+    /// A description standing for it ("the minister", "the company").
+    Description,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Name => "name",
+            Via::Pronoun => "pronoun",
+            Via::Description => "description",
+        }
+    }
+
+    /// A `via` as [`Via::as_str`] writes it.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "name" => Some(Via::Name),
+            "pronoun" => Some(Via::Pronoun),
+            "description" => Some(Via::Description),
+            _ => None,
+        }
+    }
 }

@@ -32,7 +32,7 @@ use ndarray::ArrayView2;
 use serde::Serialize;
 
 use crate::actors::tokens::fold;
-use crate::actors::{ActorKind, ActorSpec, Mention};
+use crate::actors::{ActorKind, ActorSpec, Mention, Via};
 use crate::error::{Error, Result};
 
 // The three constants of the stance rule, chosen together by `train/stance_labels/fit.py`: 8-fold
@@ -128,6 +128,14 @@ impl ScoredMention {
         Self { mention, probabilities, score: probabilities[2] - probabilities[0], confidence }
     }
 
+    /// Whether the mention weighs in its actor's score and can be its evidence: only mentions by
+    /// name do. Pronoun and description mentions (issue 28) are listed and scored but left out of
+    /// the rule: on the actor_stance dev set, weighting them like names lowered the out-of-fold
+    /// labels (issue 18's experiment; `docs/experiments/coref_results.md`).
+    pub fn counts(&self) -> bool {
+        self.mention.via == Via::Name
+    }
+
     /// How this mention reads on its own: the model's most probable class, neutral on a tie (what a
     /// corpus actor's polar-mention counts count). The actor thresholds do not apply to one mention:
     /// they are fitted to a score shrunk toward 0 by [`PRIOR_SENTENCES`]. As a mention classifier
@@ -182,6 +190,7 @@ fn headline<T: Copy>(label: StanceLabel, positive: Option<&T>, negative: Option<
 fn most_neutral<'a>(mentions: impl Iterator<Item = &'a ScoredMention>) -> Option<usize> {
     mentions
         .enumerate()
+        .filter(|(_, m)| m.counts())
         .max_by(|(_, a), (_, b)| a.probabilities[1].total_cmp(&b.probabilities[1]).then_with(|| b.score.abs().total_cmp(&a.score.abs())))
         .map(|(index, _)| index)
 }
@@ -243,7 +252,8 @@ pub fn aggregate(actors: &[ActorSpec], mentions: Vec<Mention>, probabilities: Ar
         .zip(per_actor)
         .filter(|(_, mentions)| !mentions.is_empty())
         .map(|(spec, mentions)| {
-            let keyed: Vec<(usize, f32)> = mentions.iter().map(|m| (m.mention.sentence, m.score)).collect();
+            let counted: Vec<usize> = (0..mentions.len()).filter(|&i| mentions[i].counts()).collect();
+            let keyed: Vec<(usize, f32)> = counted.iter().map(|&i| (mentions[i].mention.sentence, mentions[i].score)).collect();
             let score = stance_score(keyed.iter().copied());
             ActorStance {
                 name: spec.name.clone(),
@@ -251,8 +261,8 @@ pub fn aggregate(actors: &[ActorSpec], mentions: Vec<Mention>, probabilities: Ar
                 role: spec.role.clone(),
                 score,
                 label: StanceLabel::from_score(score),
-                positive_evidence: evidence(&keyed, true),
-                negative_evidence: evidence(&keyed, false),
+                positive_evidence: evidence(&keyed, true).into_iter().map(|k| counted[k]).collect(),
+                negative_evidence: evidence(&keyed, false).into_iter().map(|k| counted[k]).collect(),
                 mentions,
             }
         })
@@ -285,10 +295,10 @@ pub struct CorpusActorStance {
     pub negative_evidence: Vec<(usize, usize, usize)>,
     /// The mention that best justifies the label, chosen as for one article.
     pub evidence: Option<(usize, usize, usize)>,
-    /// Mentions that read positive on their own ([`ScoredMention::label`]: the model's most
+    /// Mentions by name that read positive on their own ([`ScoredMention::label`]: the model's most
     /// probable class is positive).
     pub positive_mentions: usize,
-    /// Mentions that read negative on their own (most probable class negative).
+    /// Mentions by name that read negative on their own (most probable class negative).
     pub negative_mentions: usize,
 }
 
@@ -402,10 +412,13 @@ pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
         .map(|group| {
             let actor = |&(doc, index): &(usize, usize)| &per_doc[doc][index];
             // Every mention of the group with where it sits: (doc, actor index, mention index).
+            let all_mentions: usize = group.members.iter().map(|&(doc, index)| per_doc[doc][index].mentions.len()).sum();
+            // The mentions that weigh in the score (by name), with where each sits.
             let located: Vec<((usize, usize, usize), &ScoredMention)> = group
                 .members
                 .iter()
                 .flat_map(|&(doc, index)| per_doc[doc][index].mentions.iter().enumerate().map(move |(m, mention)| ((doc, index, m), mention)))
+                .filter(|(_, mention)| mention.counts())
                 .collect();
             let keyed: Vec<((usize, usize), f32)> = located.iter().map(|&((doc, _, _), m)| ((doc, m.mention.sentence), m.score)).collect();
             let score = stance_score(keyed.iter().copied());
@@ -419,7 +432,7 @@ pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
                 kind: group.kind,
                 score,
                 label,
-                mentions: located.len(),
+                mentions: all_mentions,
                 articles: group
                     .members
                     .iter()
@@ -449,7 +462,7 @@ mod tests {
     }
 
     fn mention(actor: usize, sentence: usize) -> Mention {
-        Mention { actor, sentence, start: 0, end: 1, text: "x".into() }
+        Mention { actor, sentence, start: 0, end: 1, text: "x".into(), via: Via::Name }
     }
 
     /// A mention in sentence `sentence` with P(negative), P(neutral), P(positive).

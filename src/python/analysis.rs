@@ -8,7 +8,7 @@ use super::convert::{self, DocId};
 use super::errors::{detached, to_py};
 use super::results::{Analysis, CorpusAnalysis};
 use super::PyPipeline;
-use crate::analysis::actor_stance::{aggregate_corpus, group_actors, ActorRef, ActorStance};
+use crate::analysis::actor_stance::{aggregate_corpus, group_actors, stance_score, ActorRef, ActorStance, StanceLabel};
 use crate::analysis::summarize::Budget;
 use crate::{ActorKind, ActorSpec};
 
@@ -62,4 +62,19 @@ pub fn corpus_actor_names(per_doc: Vec<Vec<(String, String, usize)>>) -> Vec<Vec
         }
     }
     names
+}
+
+/// The stance rule over scored mentions, each keyed by its sentence as (article, sentence index):
+/// the score and label an actor with these mentions gets. What `speaker_frame` scores each
+/// (speaker, target) pair with, so the rule has one home.
+#[pyfunction]
+pub fn stance_of(sentences: Vec<(usize, usize)>, scores: Vec<f32>) -> PyResult<(f32, String)> {
+    if sentences.len() != scores.len() {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!("stance_of: {} sentences but {} scores", sentences.len(), scores.len())));
+    }
+    if let Some(bad) = scores.iter().find(|s| !s.is_finite() || s.abs() > 1.0 + 1e-4) {
+        return Err(pyo3::exceptions::PyValueError::new_err(format!("stance_of: a score is P(positive) - P(negative), in [-1, 1]; got {bad}")));
+    }
+    let score = stance_score(sentences.into_iter().zip(scores));
+    Ok((score, StanceLabel::from_score(score).as_str().to_owned()))
 }

@@ -8,7 +8,7 @@ use super::results::{self, ActorStance as PyActorStance, Analysis, MentionStance
 use crate::analysis::actor_stance::{ActorStance, CorpusActorStance, ScoredMention, StanceLabel};
 use crate::text::offsets::{char_indices_of, CharOffsets};
 use crate::text::{self, Document};
-use crate::{ActorKind, ArticleAnalysis, Mention, Pick};
+use crate::{ActorKind, ArticleAnalysis, Mention, Pick, Via};
 
 pub(crate) type DocId = Option<Py<PyAny>>;
 
@@ -60,7 +60,8 @@ pub(crate) fn analysis(py: Python<'_>, doc_id: DocId, text: &str, analysis: &Art
     let doc = &analysis.document;
     let mention_bounds = analysis.actors.iter().flat_map(|a| a.mentions.iter().flat_map(|m| [m.mention.start, m.mention.end]));
     let sentence_bounds = doc.sentences.iter().flat_map(|s| [s.start, s.end]);
-    let chars = char_indices_of(text, mention_bounds.chain(sentence_bounds));
+    let quote_bounds = analysis.quotes.iter().flat_map(|q| [q.start, q.end]);
+    let chars = char_indices_of(text, mention_bounds.chain(sentence_bounds).chain(quote_bounds));
     let at = |b: usize| chars.get(&b).copied().unwrap_or_else(|| CharOffsets::new(text).at(b));
     let sentences: PyResult<Vec<_>> = doc.sentences.iter().map(|s| sentence(py, s, (at(s.start), at(s.end)))).collect();
     let mut actors = Vec::with_capacity(analysis.actors.len());
@@ -84,6 +85,7 @@ pub(crate) fn analysis(py: Python<'_>, doc_id: DocId, text: &str, analysis: &Art
                         score: m.score,
                         confidence: m.confidence,
                         doc_id: clone_id(py, &doc_id),
+                        via: m.mention.via.as_str().to_owned(),
                     },
                 )
             })
@@ -104,6 +106,25 @@ pub(crate) fn analysis(py: Python<'_>, doc_id: DocId, text: &str, analysis: &Art
             },
         )?);
     }
+    let quotes: PyResult<Vec<Py<results::Quote>>> = analysis
+        .quotes
+        .iter()
+        .map(|q| {
+            Py::new(
+                py,
+                results::Quote {
+                    sentence_index: q.sentence,
+                    start: at(q.start),
+                    end: at(q.end),
+                    text: text.get(q.start..q.end).unwrap_or_default().to_owned(),
+                    speaker: q.speaker.clone(),
+                    cue: q.cue.clone(),
+                    sentence: doc.sentences.get(q.sentence).map(|s| s.text.clone()).unwrap_or_default(),
+                    doc_id: clone_id(py, &doc_id),
+                },
+            )
+        })
+        .collect();
     let summary = summary(py, &doc_id, text, doc, &analysis.summary, analysis.truncated)?;
     Py::new(
         py,
@@ -112,6 +133,7 @@ pub(crate) fn analysis(py: Python<'_>, doc_id: DocId, text: &str, analysis: &Art
             sentences: PyTuple::new(py, sentences?)?.unbind(),
             summary,
             actors: PyTuple::new(py, actors)?.unbind(),
+            quotes: PyTuple::new(py, quotes?)?.unbind(),
             truncated: analysis.truncated,
             error: None,
         },
@@ -135,7 +157,15 @@ pub(crate) fn core_actor(py: Python<'_>, actor: &PyActorStance, index: usize) ->
             ))));
         }
         mentions.push(ScoredMention {
-            mention: Mention { actor: index, sentence: m.sentence_index, start: m.start, end: m.end, text: m.text.clone() },
+            // `via` was checked when the MentionStance was built.
+            mention: Mention {
+                actor: index,
+                sentence: m.sentence_index,
+                start: m.start,
+                end: m.end,
+                text: m.text.clone(),
+                via: Via::parse(&m.via).unwrap_or(Via::Name),
+            },
             probabilities: [m.negative, m.neutral, m.positive],
             score: m.score,
             confidence: m.confidence,

@@ -273,6 +273,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(cuda_available, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::corpus_analysis, m)?)?;
     m.add_function(wrap_pyfunction!(analysis::corpus_actor_names, m)?)?;
+    m.add_function(wrap_pyfunction!(analysis::stance_of, m)?)?;
     m.add_function(wrap_pyfunction!(cache_dir, m)?)?;
     m.add_function(wrap_pyfunction!(stories::stories, m)?)?;
     m.add_function(wrap_pyfunction!(stories::group_stories, m)?)?;

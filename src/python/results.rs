@@ -269,11 +269,42 @@ result_class! {
         positive: f32,
         /// P(positive) - P(negative).
         score: f32,
-        /// The largest class probability: this mention's weight in its actor's score.
+        /// The largest class probability (reported; the actor's score does not weight by it).
         confidence: f32,
         doc_id: Option<Py<PyAny>> = None,
+        /// How the mention refers to its actor: ``name``, ``pronoun`` ("he", "its") or
+        /// ``description`` ("the minister"). Only mentions by name weigh in the actor's score.
+        via: String = String::from("name"),
     }
-    check(this) { check_offsets("MentionStance", this.start, this.end) }
+    check(this) {
+        check_offsets("MentionStance", this.start, this.end)?;
+        match crate::Via::parse(&this.via) {
+            Some(_) => Ok(()),
+            None => Err(PyValueError::new_err(format!("MentionStance.via is \"name\", \"pronoun\" or \"description\", got {:?}", this.via))),
+        }
+    }
+}
+
+result_class! {
+    /// One statement an article reports: the reported words, who says them, and what marks them.
+    Quote as "Quote" {
+        sentence_index: usize,
+        /// Offsets of the reported words in the article (``str`` indices): inside the quotation
+        /// marks of a direct quote, the reported clause of "X said (that) ...".
+        start: usize,
+        end: usize,
+        /// The reported words.
+        text: String,
+        /// The speaker: the name of an actor of the article, None when unnamed ("officials said").
+        speaker: Option<String>,
+        /// The reporting verb ("said", "told"), ``according to``, or ``quotation marks`` (a quotation
+        /// with no attribution in its sentence).
+        cue: String,
+        /// The whole sentence.
+        sentence: String,
+        doc_id: Option<Py<PyAny>> = None,
+    }
+    check(this) { check_offsets("Quote", this.start, this.end) }
 }
 
 result_class! {
@@ -329,6 +360,8 @@ result_class! {
         summary: Py<Summary>,
         /// Actors with at least one mention, most mentioned first.
         actors: Py<PyTuple> [of ActorStance],
+        /// Every statement the article reports, in text order.
+        quotes: Py<PyTuple> [of Quote],
         /// The article was longer than ``Pipeline(max_article_sentences=...)``: only its start was read.
         truncated: bool = false,
         /// Why this row could not be analysed (``errors="mark"``); None when it was.
@@ -348,6 +381,17 @@ result_class! {
         /// One row per mention, with offsets, probabilities and its sentence.
         fn mentions_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
             python_helper(slf.as_any(), "analysis_mentions_frame")
+        }
+
+        /// One row per reported statement: speaker, cue, the reported words and their sentence.
+        fn quotes_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            python_helper(slf.as_any(), "analysis_quotes_frame")
+        }
+
+        /// Who says what about whom: one row per (speaker, target), the stance of the speaker's
+        /// quotes toward each actor they mention.
+        fn speaker_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            python_helper(slf.as_any(), "analysis_speaker_frame")
         }
     }
 }
@@ -422,6 +466,17 @@ result_class! {
                 }
             }
             Ok(names)
+        }
+
+        /// One row per reported statement of every article.
+        fn quotes_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            python_helper(slf.as_any(), "corpus_quotes_frame")
+        }
+
+        /// Who says what about whom across the corpus: one row per (speaker, target), actors
+        /// under their corpus names.
+        fn speaker_frame<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            python_helper(slf.as_any(), "corpus_speaker_frame")
         }
 
         /// One row per (article, actor); ``corpus_actor`` is the merged name across articles.
@@ -515,6 +570,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CorpusSentence>()?;
     m.add_class::<CorpusSummary>()?;
     m.add_class::<MentionStance>()?;
+    m.add_class::<Quote>()?;
     m.add_class::<ActorStance>()?;
     m.add_class::<Analysis>()?;
     m.add_class::<ArticleStance>()?;

@@ -219,8 +219,9 @@ def test_summarize_past_the_corpus_limit_writes_the_articles(tmp_path):
     path.write_text("".join(json.dumps({"id": f"a{k}", "text": article}) + "\n" for k in range(6)), encoding="utf-8")
     run = cli("summarize", str(path), "--format", "csv", "--threads", "2")
     assert run.returncode == 0, run.stderr
-    assert [line for line in run.stderr.splitlines() if line.strip()] and len(run.stderr.strip().splitlines()) == 1, run.stderr
-    assert "warning" in run.stderr and "5000" in run.stderr
+    # Past MAX_CORPUS_SENTENCES nothing is refused any more (issue 27: the corpus summary goes story
+    # by story), so there is no warning to print.
+    assert "warning" not in run.stderr and "error" not in run.stderr.lower(), run.stderr
     rows = list(csv.DictReader(io.StringIO(run.stdout)))
     assert [r["doc_id"] for r in rows] == [f"a{k}" for k in range(6)] and all(r["status"] == "ok" for r in rows)
 

@@ -525,7 +525,7 @@ def test_18_result_constructors_check_types_and_offsets():
     with pytest.raises(ValueError, match=r"start 9 is after end 3"):
         presslens.MentionStance("Rubio", 9, 3, 0, "Rubio spoke.", 0.1, 0.8, 0.1, 0.0, 0.8)
     with pytest.raises(TypeError, match=r"Analysis.actors\[0\] must be an ActorStance"):
-        presslens.Analysis(doc_id=1, sentences=(), summary=presslens.Summary([]), actors=("Rubio",))
+        presslens.Analysis(doc_id=1, sentences=(), summary=presslens.Summary([]), actors=("Rubio",), quotes=())
     with pytest.raises(TypeError, match=r"CorpusAnalysis.articles\[0\] must be an Analysis"):
         presslens.CorpusAnalysis(articles=(None,), actors=())
     # Well-formed objects still build and round-trip through pickle.

@@ -63,7 +63,9 @@ def article_text(article: str) -> str:
 def _dump_actor(analysis, actor) -> dict:
     sentences = analysis.sentences
     mentions = []
-    for m in actor.mentions:
+    # The rule reads mentions by name only: pronoun and description mentions (issue 28) are listed
+    # by presslens but do not weigh in the score (builds before them have no `via`).
+    for m in (m for m in actor.mentions if getattr(m, "via", "name") == "name"):
         sentence_start = sentences[m.sentence_index].start
         mentions.append(
             {
