@@ -101,7 +101,11 @@ def speaker_rows(articles: Sequence[Analysis], rename: Callable[[Hashable, str],
     are the stance rule over those mentions (`_native.stance_of`), most quoted pairs first."""
     pairs: dict[tuple[str, str], list[tuple[int, MentionStance]]] = {}
     for d, analysis in enumerate(articles):
-        named = (lambda name: rename(analysis.doc_id, name)) if rename else (lambda name: name)
+        doc_id = analysis.doc_id
+
+        def named(name: str, doc_id: Hashable = doc_id) -> str:
+            return rename(doc_id, name) if rename else name
+
         by_sentence: dict[int, list[tuple[str, MentionStance]]] = {}
         for actor in analysis.actors:
             for m in actor.mentions:
@@ -112,7 +116,7 @@ def speaker_rows(articles: Sequence[Analysis], rename: Callable[[Hashable, str],
             for target, m in by_sentence.get(q.sentence_index, []):
                 if target != q.speaker and q.start <= m.start and m.end <= q.end:
                     pairs.setdefault((named(q.speaker), named(target)), []).append((d, m))
-    rows = []
+    rows: list[dict[str, Any]] = []
     for (speaker, target), items in pairs.items():
         score, label = _native.stance_of([(d, m.sentence_index) for d, m in items], [m.score for _, m in items])
         # The evidence: the mention most in the label's direction, for neutral the least polar.

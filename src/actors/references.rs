@@ -749,7 +749,11 @@ mod tests {
         ActorSpec { name: name.into(), kind, aliases: aliases.iter().map(|a| a.to_string()).collect(), role: None }
     }
 
-    fn run(text: &str, actors: &[ActorSpec]) -> (Vec<(String, String, Via)>, Vec<(String, Option<String>, String)>) {
+    /// (mention text, actor, via) per reference; (reported words, speaker, cue) per quote.
+    type Links = Vec<(String, String, Via)>;
+    type Quotes = Vec<(String, Option<String>, String)>;
+
+    fn run(text: &str, actors: &[ActorSpec]) -> (Links, Quotes) {
         let doc = segment(text);
         let names = find_mentions(&doc.sentences, &Matcher::new(actors));
         let found = resolve(&doc.sentences, actors, &names);
