@@ -19,6 +19,7 @@ on their own (its most probable class), not mentions past the actor thresholds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -114,7 +115,8 @@ def speaker_rows(articles: Sequence[Analysis], rename: Callable[[Hashable, str],
             if q.speaker is None:
                 continue
             for target, m in by_sentence.get(q.sentence_index, []):
-                if target != q.speaker and q.start <= m.start and m.end <= q.end:
+                # An unscored reference (NaN: `score_references=False`) says nothing here.
+                if target != q.speaker and q.start <= m.start and m.end <= q.end and not math.isnan(m.score):
                     pairs.setdefault((named(q.speaker), named(target)), []).append((d, m))
     rows: list[dict[str, Any]] = []
     for (speaker, target), items in pairs.items():

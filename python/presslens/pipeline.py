@@ -61,6 +61,12 @@ class Pipeline:
             token states of the embedding pass the summaries and the entity recogniser already run:
             no second encoder pass (``analyze_many`` 1.6x as fast on 2 cores), but its article labels
             measured below the cross-encoder's (``src/data/stance/MODEL_CARD.md``).
+        score_references: also score the mentions made by pronoun or description ("he", "the
+            company"; ``MentionStance.via``) with the stance model. They never weigh in an actor's
+            score; with the cross-encoder each costs one more encoder pass (about 47% more
+            mentions on BBC business news, ``analyze_many`` at 0.84x), so by default they are
+            listed with NaN probabilities and scores, and ``speaker_frame`` reads only the
+            mentions by name inside quotes.
 
     Everything is loaded here, so a missing or broken model or runtime raises now
     (:class:`~presslens.ModelError`, :class:`~presslens.RuntimeLibraryError`), not at first use.
@@ -78,6 +84,7 @@ class Pipeline:
         device: str = "cpu",
         embedding_model: str = DEFAULT_EMBEDDING_MODEL,
         stance_model: str | None = CROSS_ENCODER_STANCE_MODEL,
+        score_references: bool = False,
     ) -> None:
         # The ranges live in the core (pipeline.rs); the core also caps threads at 4 per core.
         bounded_int(threads, "threads", 1, limit("threads"), "all cores")
@@ -104,6 +111,7 @@ class Pipeline:
             "device": device,
             "embedding_model": embedding_model,
             "stance_model": stance_model,
+            "score_references": bool(score_references),
         }
         ort_dylib = str(find_ort_library())
         models_dir = self._config["models"]
@@ -125,6 +133,7 @@ class Pipeline:
             embedding_model=embedding_model,
             stance_model=stance_model,
             ort_dylib=ort_dylib,
+            score_references=bool(score_references),
         )
         # After loading, so that a file the core cannot use gets the core's more precise error; a
         # file that loads but is not the manifest's (damaged in place) is refused here.

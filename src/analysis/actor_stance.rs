@@ -122,9 +122,11 @@ pub struct ScoredMention {
 }
 
 impl ScoredMention {
+    /// A mention and its row of model probabilities (all NaN for a mention left unscored: see
+    /// `PipelineOptions::score_references`; its score and confidence are NaN too).
     pub fn new(mention: Mention, row: &[f32], labels: LabelIndex) -> Self {
         let probabilities = [row[labels.negative], row[labels.neutral], row[labels.positive]];
-        let confidence = probabilities.iter().copied().fold(0.0f32, f32::max);
+        let confidence = if probabilities.iter().any(|p| p.is_nan()) { f32::NAN } else { probabilities.iter().copied().fold(0.0f32, f32::max) };
         Self { mention, probabilities, score: probabilities[2] - probabilities[0], confidence }
     }
 

@@ -150,7 +150,10 @@ pub(crate) fn core_actor(py: Python<'_>, actor: &PyActorStance, index: usize) ->
         // The stance rule assumes scores in [-1, 1] (what the model gives); a mention built by hand
         // with anything else is refused here rather than silently clamped or turned into NaN.
         let probabilities_ok = [m.negative, m.neutral, m.positive].iter().all(|p| p.is_finite() && (0.0..=1.0).contains(p));
-        if !probabilities_ok || !m.score.is_finite() || m.score.abs() > 1.0 + 1e-4 {
+        // A pronoun or description left unscored (`score_references=False`) is all NaN; it never
+        // weighs in a score.
+        let unscored_reference = m.via != "name" && [m.negative, m.neutral, m.positive, m.score].iter().all(|p| p.is_nan());
+        if !unscored_reference && (!probabilities_ok || !m.score.is_finite() || m.score.abs() > 1.0 + 1e-4) {
             return Err(super::errors::to_py(crate::Error::InvalidInput(format!(
                 "mention {:?} of actor {:?} has probabilities ({}, {}, {}) and score {}: probabilities must be in [0, 1] and the score, P(positive) - P(negative), a finite number in [-1, 1]",
                 m.text, actor.name, m.negative, m.neutral, m.positive, m.score

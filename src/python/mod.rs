@@ -46,7 +46,7 @@ pub(crate) struct PyPipeline {
 #[pymethods]
 impl PyPipeline {
     #[new]
-    #[pyo3(signature = (models=None, *, threads=0, lanes=0, batch_size=0, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None))]
+    #[pyo3(signature = (models=None, *, threads=0, lanes=0, batch_size=0, max_article_sentences=1000, device="cpu", embedding_model=None, stance_model=None, ort_dylib=None, score_references=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -59,6 +59,7 @@ impl PyPipeline {
         embedding_model: Option<String>,
         stance_model: Option<String>,
         ort_dylib: Option<PathBuf>,
+        score_references: bool,
     ) -> PyResult<Self> {
         let device = crate::Device::parse(device).map_err(to_py)?;
         let mut options = PipelineOptions::default()
@@ -66,7 +67,8 @@ impl PyPipeline {
             .with_lanes(lanes)
             .with_batch_size(batch_size)
             .with_max_article_sentences(max_article_sentences)
-            .with_device(device);
+            .with_device(device)
+            .with_score_references(score_references);
         if let Some(dir) = models {
             options = options.with_models_dir(dir);
         }

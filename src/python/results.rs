@@ -14,6 +14,30 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyTuple, PyType};
 use pyo3::IntoPyObjectExt;
 
+fn is_nan(value: &Bound<'_, PyAny>) -> bool {
+    value.cast::<pyo3::types::PyFloat>().is_ok_and(|f| f.value().is_nan())
+}
+
+/// Field-by-field equality in which NaN equals NaN: an unscored mention (all NaN) equals itself
+/// and its pickled copy, as a result object should.
+fn fields_equal(a: &Bound<'_, PyTuple>, b: &Bound<'_, PyTuple>) -> PyResult<bool> {
+    if a.len() != b.len() {
+        return Ok(false);
+    }
+    for (x, y) in a.iter().zip(b.iter()) {
+        if !(is_nan(&x) && is_nan(&y)) && !x.eq(&y)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// The fields with NaN replaced by None, so that equal objects (NaN equal to NaN) hash alike.
+fn hashable_fields<'py>(fields: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyTuple>> {
+    let py = fields.py();
+    PyTuple::new(py, fields.iter().map(|f| if is_nan(&f) { py.None().into_bound(py) } else { f }))
+}
+
 /// Every item of `items` (a list or tuple field of `class`) must be a `T`.
 fn check_items<T: pyo3::PyTypeInfo>(items: &Bound<'_, PyAny>, class: &str, field: &str) -> PyResult<()> {
     for (i, item) in items.try_iter()?.enumerate() {
@@ -83,13 +107,13 @@ macro_rules! result_class {
 
             fn __eq__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<bool> {
                 match other.cast::<Self>() {
-                    Ok(other) => slf.get().fields(slf.py())?.eq(other.get().fields(slf.py())?),
+                    Ok(other) => fields_equal(&slf.get().fields(slf.py())?, &other.get().fields(slf.py())?),
                     Err(_) => Ok(false),
                 }
             }
 
             fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
-                slf.get().fields(slf.py())?.hash()
+                hashable_fields(&slf.get().fields(slf.py())?)?.hash()
             }
 
             /// The attributes as a dict (shallow: nested results stay objects).

@@ -3,6 +3,7 @@ article reports with their speakers, on the real models and real articles."""
 
 from __future__ import annotations
 
+import math
 import pickle
 from pathlib import Path
 
@@ -123,3 +124,17 @@ def test_speaker_frame_scores_each_speaker_target_pair(pipeline, seed_texts):
         assert row.evidence in quoted
     one = corpus.articles[0].speaker_frame()
     assert set(one.columns) == set(frame.columns)
+
+
+def test_references_are_listed_unscored_unless_asked(seed_004, models_dir):
+    text, analysis = seed_004
+    refs = [m for a in analysis.actors for m in a.mentions if m.via != "name"]
+    assert refs and all(math.isnan(m.score) and math.isnan(m.positive) for m in refs)
+    scoring = presslens.Pipeline(models_dir, threads=2, score_references=True)
+    scored = scoring.analyze(text)
+    trump = scored.actor("Donald Trump")
+    he = [m for m in trump.mentions if m.via == "pronoun" and m.text == "He"]
+    assert he and all(-1 <= m.score <= 1 and abs(m.negative + m.neutral + m.positive - 1) < 1e-4 for m in he)
+    # Scored or not, references do not move the labels.
+    assert [(a.name, a.label, round(a.score, 5)) for a in scored.actors] == [(a.name, a.label, round(a.score, 5)) for a in analysis.actors]
+    assert pickle.loads(pickle.dumps(scoring))._config["score_references"] is True

@@ -95,7 +95,7 @@ def test_spans_pick_the_occurrence_and_bad_spans_are_refused(head, pipeline):
 def test_analysis_mentions_are_the_heads_reading_of_each_mention(head):
     text = "Acme reported record profits and its shares rose 10%. Rivals said Beta lost market share to Acme."
     art = head.analyze(text)
-    mentions = [m for a in art.actors for m in a.mentions]
+    mentions = [m for a in art.actors for m in a.mentions if m.via == "name"]  # "its" is listed unscored
     assert len(mentions) >= 3
     starts = [art.sentences[m.sentence_index].start for m in mentions]
     spans = [(m.start - s, m.end - s) for m, s in zip(mentions, starts)]

@@ -60,12 +60,13 @@ def article_text(article: str) -> str:
     return (BBC / category / "articles" / name).read_text(encoding="utf-8", errors="replace")
 
 
-def _dump_actor(analysis, actor) -> dict:
+def _dump_actor(analysis, actor, references: bool = False) -> dict:
     sentences = analysis.sentences
     mentions = []
-    # The rule reads mentions by name only: pronoun and description mentions (issue 28) are listed
-    # by presslens but do not weigh in the score (builds before them have no `via`).
-    for m in (m for m in actor.mentions if getattr(m, "via", "name") == "name"):
+    # The shipped rule reads mentions by name only: pronoun and description mentions (issue 28) are
+    # listed by presslens but do not weigh in the score (builds before them have no `via`).
+    # `references` keeps them, to measure what weighing them would do.
+    for m in (m for m in actor.mentions if references or getattr(m, "via", "name") == "name"):
         sentence_start = sentences[m.sentence_index].start
         mentions.append(
             {
@@ -78,6 +79,7 @@ def _dump_actor(analysis, actor) -> dict:
                 "probabilities": [m.negative, m.neutral, m.positive],
                 "score": m.score,
                 "confidence": m.confidence,
+                "via": getattr(m, "via", "name"),
             }
         )
     return {"name": actor.name, "kind": actor.kind, "score": actor.score, "label": actor.label, "mentions": mentions}
@@ -92,21 +94,27 @@ def _dump_corpus_actor(c) -> dict:
     return out
 
 
-def _dump(corpus) -> list[dict]:
-    return [{"n_sentences": len(a.sentences), "actors": [_dump_actor(a, x) for x in a.actors]} for a in corpus.articles]
+def _dump(corpus, references: bool = False) -> list[dict]:
+    return [{"n_sentences": len(a.sentences), "actors": [_dump_actor(a, x, references) for x in a.actors]} for a in corpus.articles]
 
 
-def run(models: str | None = None, threads: int = 1, stance_head: bool = False) -> dict:
+def run(models: str | None = None, threads: int = 1, stance_head: bool = False, references: bool = False) -> dict:
     """Everything the rule needs, from one presslens run: dev set discovered and given, seeds.
     ``stance_head``: mentions scored by the stance head (``stance_model=None``), not the default
-    cross-encoder."""
+    cross-encoder. ``references``: pronoun and description mentions scored and kept in the dump
+    (the rule then weighs them like names: the issue 28 decision)."""
     import presslens
 
     stance_model = None if stance_head else presslens.pipeline.CROSS_ENCODER_STANCE_MODEL
-    pipeline = presslens.Pipeline(models or os.environ.get("PRESSLENS_MODELS"), threads=threads, stance_model=stance_model)
+    options = {"score_references": True} if references else {}
+    pipeline = presslens.Pipeline(models or os.environ.get("PRESSLENS_MODELS"), threads=threads, stance_model=stance_model, **options)
     rows = load_dev()
     texts = [article_text(r["article"]) for r in rows]
     discovered = pipeline.analyze_many(texts, [r["article"] for r in rows])
+
+    def dump(corpus) -> list[dict]:
+        return _dump(corpus, references)
+
     given = []
     dropped: list[str] = []
     for r, text in zip(rows, texts):
@@ -115,24 +123,24 @@ def run(models: str | None = None, threads: int = 1, stance_head: bool = False) 
             keep = [x for x in a["aliases"] if usable_alias(x) and x != a["name"]]
             dropped += [x for x in a["aliases"] if not usable_alias(x)]
             actors[a["name"]] = keep
-        given.append(_dump(pipeline.analyze_many([text], [r["article"]], actors))[0])
+        given.append(dump(pipeline.analyze_many([text], [r["article"]], actors))[0])
     seed_paths = sorted(SEEDS.glob("*.txt"))
     seeds = pipeline.analyze_many([p.read_text(encoding="utf-8") for p in seed_paths], [p.name for p in seed_paths])
     return {
         "presslens_version": presslens.__version__,
         "articles": [r["article"] for r in rows],
-        "discovered": _dump(discovered),
+        "discovered": dump(discovered),
         "given": given,
         "dropped_aliases": sorted(set(dropped)),
-        "seeds": {"files": [p.name for p in seed_paths], "articles": _dump(seeds), "corpus": [_dump_corpus_actor(c) for c in seeds.actors]},
+        "seeds": {"files": [p.name for p in seed_paths], "articles": dump(seeds), "corpus": [_dump_corpus_actor(c) for c in seeds.actors]},
     }
 
 
-def cached(path: Path | None, models: str | None = None, threads: int = 1, stance_head: bool = False) -> dict:
+def cached(path: Path | None, models: str | None = None, threads: int = 1, stance_head: bool = False, references: bool = False) -> dict:
     """`run()`, read from `path` if it exists, else computed and written there."""
     if path is not None and path.exists():
         return json.loads(path.read_text())
-    out = run(models, threads, stance_head)
+    out = run(models, threads, stance_head, references)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(out))
@@ -142,10 +150,11 @@ def cached(path: Path | None, models: str | None = None, threads: int = 1, stanc
 if __name__ == "__main__":
     import sys
 
-    # python collect.py [FILE] [--stance-head]
-    args = [a for a in sys.argv[1:] if a != "--stance-head"]
+    # python collect.py [FILE] [--stance-head] [--references]
+    flags = {"--stance-head", "--references"}
+    args = [a for a in sys.argv[1:] if a not in flags]
     target = Path(args[0]) if args else Path("/work/cache/stance/presslens_822e487.json")
-    data = cached(target, stance_head="--stance-head" in sys.argv[1:])
+    data = cached(target, stance_head="--stance-head" in sys.argv[1:], references="--references" in sys.argv[1:])
     print(target, sum(len(a["actors"]) for a in data["discovered"]), "discovered actors")
 
 
