@@ -25,7 +25,8 @@ fn fields_equal(a: &Bound<'_, PyTuple>, b: &Bound<'_, PyTuple>) -> PyResult<bool
         return Ok(false);
     }
     for (x, y) in a.iter().zip(b.iter()) {
-        if !(is_nan(&x) && is_nan(&y)) && !x.eq(&y)? {
+        let both_nan = is_nan(&x) && is_nan(&y);
+        if !both_nan && !x.eq(&y)? {
             return Ok(false);
         }
     }
