@@ -270,19 +270,8 @@ def mention_rows(analysis: Analysis) -> list[dict[str, Any]]:
 
 
 def quote_rows(analysis: Analysis) -> list[dict[str, Any]]:
-    return [
-        {
-            "doc_id": analysis.doc_id,
-            "speaker": q.speaker,
-            "cue": q.cue,
-            "text": q.text,
-            "start": q.start,
-            "end": q.end,
-            "sentence_index": q.sentence_index,
-            "sentence": q.sentence,
-        }
-        for q in analysis.quotes
-    ]
+    # Every column after doc_id is the Quote attribute of that name.
+    return [{"doc_id": analysis.doc_id, **{c: getattr(q, c) for c in QUOTE_COLUMNS[1:]}} for q in analysis.quotes]
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
