@@ -321,7 +321,7 @@ pub struct ArticleAnalysis {
     pub document: Document,
     /// Summary picks, in document order.
     pub summary: Vec<Pick>,
-    /// Actors with at least one mention, most mentioned first.
+    /// Actors with at least one mention, most mentioned by name first.
     pub actors: Vec<ActorStance>,
     /// Every statement the article reports, in text order.
     pub quotes: Vec<Quote>,
@@ -797,7 +797,7 @@ impl Pipeline {
             let actors = actor_stance::aggregate(&specs, mentions, rows, self.stance_labels);
             let story_profile = profiles.then(|| {
                 let read = article.document.sentences.len().min(cap);
-                let names: Vec<(String, usize)> = actors.iter().map(|a| (a.name.clone(), a.mentions.len())).collect();
+                let names: Vec<(String, usize)> = actors.iter().map(|a| (a.name.clone(), a.name_mentions())).collect();
                 StoryProfile::new(article.document.sentences[..read].to_vec(), embeddings.slice(ndarray::s![first..first + read, ..]).to_owned(), &names)
             });
             out.push(ArticleAnalysis { document: article.document, summary: article.picks, actors, quotes, truncated: article.truncated, story_profile });

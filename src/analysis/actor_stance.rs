@@ -179,6 +179,12 @@ impl ActorStance {
     pub fn headline_evidence(&self) -> Option<usize> {
         headline(self.label, self.positive_evidence.first(), self.negative_evidence.first(), || most_neutral(self.mentions.iter()))
     }
+
+    /// Mentions by name: what orders actors ("most mentioned first"), merges them across articles
+    /// and groups stories, as before pronouns and descriptions were listed.
+    pub fn name_mentions(&self) -> usize {
+        self.mentions.iter().filter(|m| m.counts()).count()
+    }
 }
 
 fn headline<T: Copy>(label: StanceLabel, positive: Option<&T>, negative: Option<&T>, otherwise: impl FnOnce() -> Option<T>) -> Option<T> {
@@ -239,7 +245,7 @@ fn evidence<K: PartialEq + Copy>(scores: &[(K, f32)], positive: bool) -> Vec<usi
 }
 
 /// One article: `probabilities` has one row per mention, in the model's label order. Actors without
-/// mentions are left out; the rest come most mentioned first.
+/// mentions are left out; the rest come most mentioned (by name) first.
 pub fn aggregate(actors: &[ActorSpec], mentions: Vec<Mention>, probabilities: ArrayView2<f32>, labels: LabelIndex) -> Vec<ActorStance> {
     let mut per_actor: Vec<Vec<ScoredMention>> = vec![Vec::new(); actors.len()];
     for (mention, row) in mentions.into_iter().zip(probabilities.rows()) {
@@ -269,7 +275,7 @@ pub fn aggregate(actors: &[ActorSpec], mentions: Vec<Mention>, probabilities: Ar
             }
         })
         .collect();
-    out.sort_by(|a, b| b.mentions.len().cmp(&a.mentions.len()).then_with(|| a.name.cmp(&b.name)));
+    out.sort_by(|a, b| b.name_mentions().cmp(&a.name_mentions()).then_with(|| a.name.cmp(&b.name)));
     out
 }
 
@@ -408,12 +414,12 @@ fn longer_places(per_doc: &[Vec<ActorRef<'_>>]) -> HashMap<String, Vec<String>> 
 /// sentence index)). Most mentioned first.
 pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
     let refs: Vec<Vec<ActorRef<'_>>> =
-        per_doc.iter().map(|actors| actors.iter().map(|a| ActorRef { name: &a.name, kind: a.kind, mentions: a.mentions.len() }).collect()).collect();
-    let mut out: Vec<CorpusActorStance> = group_actors(&refs)
+        per_doc.iter().map(|actors| actors.iter().map(|a| ActorRef { name: &a.name, kind: a.kind, mentions: a.name_mentions() }).collect()).collect();
+    // Each merged actor with its mentions by name, which order the table.
+    let mut out: Vec<(usize, CorpusActorStance)> = group_actors(&refs)
         .into_iter()
         .map(|group| {
             let actor = |&(doc, index): &(usize, usize)| &per_doc[doc][index];
-            // Every mention of the group with where it sits: (doc, actor index, mention index).
             let all_mentions: usize = group.members.iter().map(|&(doc, index)| per_doc[doc][index].mentions.len()).sum();
             // The mentions that weigh in the score (by name), with where each sits.
             let located: Vec<((usize, usize, usize), &ScoredMention)> = group
@@ -429,7 +435,8 @@ pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
             let negative_evidence: Vec<(usize, usize, usize)> = evidence(&keyed, false).into_iter().map(|i| located[i].0).collect();
             let evidence =
                 headline(label, positive_evidence.first(), negative_evidence.first(), || most_neutral(located.iter().map(|(_, m)| *m)).map(|i| located[i].0));
-            CorpusActorStance {
+            let by_name = located.len();
+            let table_row = CorpusActorStance {
                 name: group.name,
                 kind: group.kind,
                 score,
@@ -448,11 +455,12 @@ pub fn aggregate_corpus(per_doc: &[&[ActorStance]]) -> Vec<CorpusActorStance> {
                 evidence,
                 positive_mentions: located.iter().filter(|(_, m)| m.label() == StanceLabel::Positive).count(),
                 negative_mentions: located.iter().filter(|(_, m)| m.label() == StanceLabel::Negative).count(),
-            }
+            };
+            (by_name, table_row)
         })
         .collect();
-    out.sort_by(|a, b| b.mentions.cmp(&a.mentions).then_with(|| a.name.cmp(&b.name)));
-    out
+    out.sort_by(|(a_named, a), (b_named, b)| b_named.cmp(a_named).then_with(|| a.name.cmp(&b.name)));
+    out.into_iter().map(|(_, actor)| actor).collect()
 }
 
 #[cfg(test)]

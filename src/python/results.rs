@@ -383,7 +383,7 @@ result_class! {
         doc_id: Option<Py<PyAny>>,
         sentences: Py<PyTuple> [of Sentence],
         summary: Py<Summary>,
-        /// Actors with at least one mention, most mentioned first.
+        /// Actors with at least one mention, most mentioned by name first.
         actors: Py<PyTuple> [of ActorStance],
         /// Every statement the article reports, in text order.
         quotes: Py<PyTuple> [of Quote],
@@ -457,7 +457,7 @@ result_class! {
     /// Per-article analyses (indexable, iterable, in input order) and the corpus actor table.
     CorpusAnalysis as "CorpusAnalysis" {
         articles: Py<PyTuple> [of Analysis],
-        /// Actors merged across articles, most mentioned first.
+        /// Actors merged across articles, most mentioned by name first.
         actors: Py<PyTuple> [of CorpusActor],
     }
     methods {

@@ -90,7 +90,9 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--freeze", type=int, default=0, help="keep the embeddings and the lowest N layers fixed (cheaper backward pass)")
-    parser.add_argument("--eval-every", type=int, default=0, help="also score the dev splits every N batches (0: at epoch ends only)")
+    parser.add_argument(
+        "--eval-every", type=int, default=0, help="also score the dev splits every N batches and save that state to OUT/latest (0: at epoch ends only)"
+    )
     parser.add_argument("--smoke", action="store_true", help="64 training items, 32 per dev split")
     args = parser.parse_args(argv)
 
@@ -141,6 +143,9 @@ def main(argv=None):
                 log.setdefault("partial", []).append({"epoch": epoch, "batch": n, "dev": evaluate(model, tokenizer, dev)})
                 print(json.dumps(log["partial"][-1]), flush=True)
                 (args.out / "scores.json").write_text(json.dumps(log, indent=1))
+                # A run cut off mid-epoch keeps its latest scored state (it can be labelled from).
+                model.save_pretrained(args.out / "latest")
+                tokenizer.save_pretrained(args.out / "latest")
                 model.train()
         scores = evaluate(model, tokenizer, dev)
         entry = {"epoch": epoch, "train_loss": round(total / len(batches), 4), "seconds": round(time.time() - started), "dev": scores}
