@@ -314,6 +314,23 @@ fn it_refers(words: &[Word<'_>], j: usize) -> bool {
     true
 }
 
+/// How many words from `at` make a capitalised title of `src/data/titles.txt` ("Secretary of
+/// State", "President") that no capitalised word (a name) follows; None if they do not.
+fn capitalised_title(words: &[Word<'_>], at: usize) -> Option<usize> {
+    let first = words.get(at)?;
+    if first.is_lower() {
+        return None;
+    }
+    let titles = &crate::actors::lexicon::lexicon().titles;
+    let n = titles.iter().map(Vec::len).find(|&n| {
+        words
+            .get(at..at + n)
+            .is_some_and(|run| titles.iter().any(|t| t.len() == n && run.iter().zip(t).all(|(w, key)| crate::actors::tokens::fold(&w.lower) == *key)))
+    })?;
+    let named_after = words.get(at + n).is_some_and(|w| !w.is_lower());
+    (!named_after).then_some(n)
+}
+
 /// The head kind of a description's head word, when it is one.
 fn head_kind(base: &str) -> Option<HeadKind> {
     let lists = word_lists();
@@ -447,9 +464,10 @@ impl SentenceResolver<'_> {
                 j += 1;
                 continue;
             }
-            // "He's", "she'd": the pronoun without its clitic.
-            let (lower, word_end) = match word.lower.split_once('\'') {
-                Some((head, _)) if !head.is_empty() => (head, word.start + head.len()),
+            // "He's", "she'd": the pronoun without its clitic (offsets from the text as written:
+            // its apostrophe may be the three-byte ’).
+            let (lower, word_end) = match (word.lower.split_once('\''), word.text.find(['\'', '\u{2019}'])) {
+                (Some((head, _)), Some(at)) if !head.is_empty() => (head, word.start + at),
                 _ => (word.lower.as_str(), word.end),
             };
             let mut found: Option<Ref> = None;
@@ -467,8 +485,12 @@ impl SentenceResolver<'_> {
             } else if lists.first_person.contains(lower) && quoted {
                 pending_first_person.push((word.start, word_end));
             } else if lower == "the" {
-                if let Some((description, last_word)) = self.description(&words, j, &refs) {
-                    if free(&refs, description.start, description.end) {
+                if let Some((description, last_word, head_start)) = self.description(&words, j, &refs) {
+                    // A name among the modifiers stays a mention of its own ("The US official":
+                    // the United States, and the official).
+                    let clear =
+                        refs.iter().all(|r| r.end <= description.start || r.start >= description.end || (r.start > description.start && r.end <= head_start));
+                    if clear {
                         found = Some(description);
                         j = last_word;
                     }
@@ -525,7 +547,9 @@ impl SentenceResolver<'_> {
     }
 
     /// "the [modifiers] HEAD" starting at word `j` ("the"): the reference and the index of its last word.
-    fn description(&self, words: &[Word<'_>], j: usize, refs: &[Ref]) -> Option<(Ref, usize)> {
+    /// "the [modifiers] HEAD" starting at word `j` ("the"): the reference, the index of its last
+    /// word and where its head starts.
+    fn description(&self, words: &[Word<'_>], j: usize, refs: &[Ref]) -> Option<(Ref, usize, usize)> {
         let lists = word_lists();
         // "NM Rothschild, the investment bank, ...": an appositive describes the name before it,
         // whichever actor (if any) that is.
@@ -534,6 +558,12 @@ impl SentenceResolver<'_> {
             if j > 0 && !words[j - 1].is_lower() && stem.ends_with(words[j - 1].text) {
                 return None;
             }
+        }
+        // "The Secretary of State", "The President": a capitalised title with no name after it.
+        if let Some(n) = capitalised_title(words, j + 1) {
+            let last = j + n;
+            let actor = self.described(&words[j + 1].lower, HeadKind::Class(Class::Person), words[j].start, refs)?;
+            return Some((Ref { actor, start: words[j].start, end: words[last].end, via: Via::Description, first_person: false }, last, words[j + 1].start));
         }
         let mut k = j + 1;
         let mut modifiers = 0;
@@ -548,10 +578,11 @@ impl SentenceResolver<'_> {
                     while kind == HeadKind::Class(Class::Person) && words.get(last + 1).is_some_and(|w| lists.person_heads.contains(&w.lower)) {
                         last += 1;
                     }
-                    let end = words[last].end - if words[last].lower.ends_with("'s") { 2 } else { 0 };
+                    let end = words[last].start + words[last].text.trim_end_matches(['s', 'S']).trim_end_matches(['\'', '\u{2019}']).len().max(1);
+                    let end = if words[last].lower.ends_with("'s") { end } else { words[last].end };
                     let base = words[last].lower.strip_suffix("'s").unwrap_or(&words[last].lower).to_owned();
                     let actor = self.described(&base, kind, words[j].start, refs)?;
-                    return Some((Ref { actor, start: words[j].start, end, via: Via::Description, first_person: false }, last));
+                    return Some((Ref { actor, start: words[j].start, end, via: Via::Description, first_person: false }, last, word.start));
                 }
             }
             if lists.stop_modifiers.contains(base) || (!word.is_lower() && !is_nationality(word.text)) {
@@ -860,6 +891,15 @@ mod tests {
         assert!(links.contains(&("The government".into(), "Kazakh government".into(), Via::Description)), "{links:?}");
         assert!(links.contains(&("The chief executive".into(), "Ivan Petrov".into(), Via::Description)), "{links:?}");
         assert!(!links.iter().any(|l| l.0 == "a court"), "only definite descriptions");
+        let actors = [
+            ActorSpec { role: Some("Secretary of State".into()), ..spec("Marco Rubio", ActorKind::Person, &[]) },
+            spec("United States", ActorKind::Country, &["US"]),
+        ];
+        let text = "Marco Rubio spoke in Caracas. The Secretary of State met envoys. The US official explained that talks went well.";
+        let (links, quotes) = run(text, &actors);
+        assert!(links.contains(&("The Secretary of State".into(), "Marco Rubio".into(), Via::Description)), "{links:?}");
+        assert!(links.contains(&("The US official".into(), "Marco Rubio".into(), Via::Description)), "a name among the modifiers: {links:?}");
+        assert_eq!(quotes.last().and_then(|q| q.1.clone()).as_deref(), Some("Marco Rubio"), "{quotes:?}");
     }
 
     #[test]
@@ -880,6 +920,15 @@ mod tests {
         assert_eq!(quotes[4].2, "according to");
         assert!(links.contains(&("We".into(), "Gordon Brown".into(), Via::Pronoun)), "I/we inside a quotation are the speaker: {links:?}");
         assert!(links.contains(&("he".into(), "Gordon Brown".into(), Via::Pronoun)));
+    }
+
+    #[test]
+    fn curly_apostrophes_keep_offsets_on_char_boundaries() {
+        let actors = [spec("Yukos", ActorKind::Organization, &[]), spec("Ivan Petrov", ActorKind::Person, &[])];
+        let text = "Ivan Petrov praised Yukos. He’s sure the company’s debts will fall, he said. It’s a “good day”.";
+        let (links, _) = run(text, &actors);
+        assert!(links.contains(&("He".into(), "Ivan Petrov".into(), Via::Pronoun)), "{links:?}");
+        assert!(links.contains(&("the company".into(), "Yukos".into(), Via::Description)), "{links:?}");
     }
 
     #[test]
