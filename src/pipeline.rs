@@ -83,6 +83,11 @@ struct EncoderPass {
     states: Vec<TokenStates>,
 }
 
+/// For every sentence of `docs`, in order, the index of its document.
+fn article_of_each_sentence(docs: &[Document]) -> Vec<usize> {
+    docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect()
+}
+
 /// Byte span of the first occurrence of `target` in `sentence`: exact, else ignoring case (when
 /// lowercasing keeps the byte lengths, as it does for ASCII and most Latin text).
 fn find_target(sentence: &str, target: &str) -> Option<(usize, usize)> {
@@ -632,10 +637,9 @@ impl Pipeline {
         let docs: Vec<Document> = self.engine()?.pool.install(|| texts.par_iter().map(|t| text::segment(t.as_ref())).collect());
         let sentences: Vec<&text::Sentence> = docs.iter().flat_map(|d| d.sentences.iter()).collect();
         if sentences.len() > MAX_CORPUS_SENTENCES {
-            drop(sentences);
-            return self.summarize_by_story(texts, docs, max_sentences);
+            return self.summarize_by_story(texts, max_sentences);
         }
-        let doc_of: Vec<usize> = docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect();
+        let doc_of = article_of_each_sentence(&docs);
         let texts: Vec<&str> = sentences.iter().map(|s| s.text.as_str()).collect();
         let embeddings = self.embed(&texts)?;
         let picks = summarize::summarize_corpus(&sentences, &doc_of, embeddings.view(), max_sentences, &SummaryWeights::default());
@@ -645,28 +649,25 @@ impl Pipeline {
     /// A corpus too large to compare every sentence with every other, summarised story by story:
     /// the articles are grouped into stories, and the summary takes the best sentence of each story
     /// across its articles, largest story first. Memory grows with the articles, not their square.
-    fn summarize_by_story<S: AsRef<str> + Sync>(
-        &self,
-        texts: &[S],
-        docs: Vec<Document>,
-        max_sentences: usize,
-    ) -> Result<(Vec<Document>, Vec<usize>, Vec<Pick>)> {
+    fn summarize_by_story<S: AsRef<str> + Sync>(&self, texts: &[S], max_sentences: usize) -> Result<(Vec<Document>, Vec<usize>, Vec<Pick>)> {
         let (analyses, story_of) = self.stories(texts, Budget::Sentences(0))?;
+        // The analyses' own segmentation (the same `text::segment`), not a second one.
+        let (docs, profiles): (Vec<Document>, Vec<Option<StoryProfile>>) = analyses.into_iter().map(|a| (a.document, a.story_profile)).unzip();
         let mut first = Vec::with_capacity(docs.len());
         let mut offset = 0;
         for doc in &docs {
             first.push(offset);
             offset += doc.sentences.len();
         }
-        let doc_of: Vec<usize> = docs.iter().enumerate().flat_map(|(i, d)| std::iter::repeat_n(i, d.sentences.len())).collect();
+        let doc_of = article_of_each_sentence(&docs);
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); story_of.iter().max().map_or(0, |m| m + 1)];
         for (article, &story) in story_of.iter().enumerate() {
             members[story].push(article);
         }
         let mut picks = Vec::new();
         for list in members.iter().take(max_sentences) {
-            let profiles: Vec<&StoryProfile> = list.iter().filter_map(|&a| analyses[a].story_profile.as_ref()).collect();
-            let (story_picks, located) = stories::summarize_story(&profiles, 1, MAX_CORPUS_SENTENCES, &SummaryWeights::default());
+            let story_profiles: Vec<&StoryProfile> = list.iter().filter_map(|&a| profiles[a].as_ref()).collect();
+            let (story_picks, located) = stories::summarize_story(&story_profiles, 1, MAX_CORPUS_SENTENCES, &SummaryWeights::default());
             let global = |flat: usize| {
                 let (member, row) = located[flat];
                 first[list[member]] + row

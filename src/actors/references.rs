@@ -662,7 +662,7 @@ impl SentenceResolver<'_> {
         // Each speech or reporting verb outside quotation marks, in order: the earliest reference
         // before it that it can belong to ("X, head of Y, said" is X's), else the reference right
         // after an inverted one ("..., said X").
-        let outside = |w: &Word<'_>| (quote_marks_before(text, w.start) % 2 == 1) == open_before;
+        let outside = |w: &Word<'_>| !in_quotation(text, w.start, open_before);
         for (v, verb) in words.iter().enumerate() {
             if !(verb.is_lower() && (lists.speech_verbs.contains(&verb.lower) || lists.reporting_verbs.contains(&verb.lower)) && outside(verb)) {
                 continue;
@@ -722,7 +722,7 @@ fn reported_words(
     open_before: bool,
 ) -> Option<(usize, usize, String)> {
     let lists = word_lists();
-    let verb = |w: &Word<'_>| w.is_lower() && lists.speech_verbs.contains(&w.lower) && (quote_marks_before(text, w.start) % 2 == 1) == open_before;
+    let verb = |w: &Word<'_>| w.is_lower() && lists.speech_verbs.contains(&w.lower) && !in_quotation(text, w.start, open_before);
     let according = words.windows(2).position(|p| p[0].lower == "according" && p[1].lower == "to");
     let cue_verb = match attribution {
         Some((_, Some(v))) => Some(v),
