@@ -34,6 +34,7 @@ from .frames import (
     analyze_texts,
     analyze_texts_into_stories,
     corpus_name_map,
+    refuse_given_actors_for_stories,
     tables,
     typed,
     with_corpus_names,
@@ -169,8 +170,8 @@ def analyze(
         config["threads"] = _threads_per_pipeline()
     given = normalise_actors(actors)
     id_dtype = ddf[id].dtype if id is not None else ddf.index.dtype
-    if stories and given is not None:
-        raise InputError("stories=True discovers each article's actors (grouping compares them); it cannot take given actors: pass actors=None.")
+    if stories:
+        refuse_given_actors_for_stories(given)
     parts = [dask.delayed(_analyze_partition, nout=4)(p, config, text, id, given, max_sentences, id_dtype, stories) for p in ddf.to_delayed()]
     names = dask.delayed(_names)([p[1] for p in parts])
     articles_meta = _meta(ARTICLE_COLUMNS, ARTICLE_DTYPES, id_dtype)

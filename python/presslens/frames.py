@@ -86,14 +86,19 @@ def analyze_texts_into_stories(
     from . import _native
     from .pipeline import _count
 
-    if actors is not None:
-        raise InputError("stories=True discovers each article's actors (grouping compares them); it cannot take given actors: pass actors=None.")
+    refuse_given_actors_for_stories(actors)
     values = list(values)
     statuses = [text_status(v) for v in values]
     texts = [v if isinstance(v, str) and s in ("ok", "empty") else "" for v, s in zip(values, statuses)]
     budget = _count(options.get("max_sentences", 3), "max_sentences")
     articles, profiles, _ = pipeline._analyze_for_stories(texts, ids, budget, "raise", options.get("show_progress", False), 64)
     return _native.corpus_analysis(articles), statuses, profiles
+
+
+def refuse_given_actors_for_stories(actors: object) -> None:
+    """Story grouping compares each article's discovered actors, so it takes no given ones."""
+    if actors is not None:
+        raise InputError("stories=True discovers each article's actors (grouping compares them); it cannot take given actors: pass actors=None.")
 
 
 def analyze_frame(

@@ -138,3 +138,11 @@ def test_analyze_frame_adds_the_story_column(pipeline, articles):
     assert "story" not in presslens.analyze_frame(frame.head(1), pipeline=pipeline).articles.columns
     with pytest.raises(presslens.InputError, match="actors=None"):
         presslens.analyze_frame(frame, pipeline=pipeline, stories=True, actors=["Yukos"])
+
+
+def test_stories_refuse_given_actors(pipeline):
+    import pandas as pd
+
+    df = pd.DataFrame({"text": ["Rubio met Maduro.", "Rubio spoke."]})
+    with pytest.raises(presslens.InputError, match="cannot take given actors"):
+        presslens.analyze_frame(df, actors={"Rubio": []}, pipeline=pipeline, stories=True)
